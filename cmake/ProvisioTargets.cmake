@@ -61,3 +61,21 @@ function(provisio_add_program name)
   target_link_libraries(${name} PRIVATE provisio_build_settings ${ARG_DEPS})
   install(TARGETS ${name} RUNTIME DESTINATION bin)
 endfunction()
+
+# provisio_embed_file(<out_var> <input> <namespace> <symbol>)
+# Generates a .cc defining `std::string_view <namespace>::<symbol>()` with the
+# bytes of <input> (relative to the current source dir), and appends its path
+# to <out_var> so it can be listed in SOURCES. Rebuilt when <input> changes.
+function(provisio_embed_file out_var input namespace symbol)
+  get_filename_component(abs_input "${input}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(output "${CMAKE_CURRENT_BINARY_DIR}/embedded/${symbol}.cc")
+  add_custom_command(
+    OUTPUT "${output}"
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${abs_input} -DOUTPUT=${output}
+            -DSYMBOL=${symbol} -DNAMESPACE=${namespace}
+            -P "${PROJECT_SOURCE_DIR}/cmake/EmbedFile.cmake"
+    DEPENDS "${abs_input}" "${PROJECT_SOURCE_DIR}/cmake/EmbedFile.cmake"
+    COMMENT "Embedding ${input}"
+    VERBATIM)
+  set(${out_var} ${${out_var}} "${output}" PARENT_SCOPE)
+endfunction()
