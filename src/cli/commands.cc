@@ -1,12 +1,13 @@
 #include "cli/commands.h"
 
+#include "cli/catalog_command.h"
+
 // Each area adds its header and one call below, in dependency order.
 
 namespace provisio::cli {
 
 void AddAllCommands(CLI::App& app, CommandContext& context) {
-  (void)app;
-  (void)context;
+  AddCatalogCommands(app, context);
 }
 
 }  // namespace provisio::cli
