@@ -1,0 +1,64 @@
+#include "provisio/passwords/blocklist.h"
+
+#include "passwords/bundled_data.h"
+#include "provisio/core/files.h"
+
+namespace provisio::passwords {
+
+std::string ToLowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+Blocklist Blocklist::Bundled() {
+  Blocklist list;
+  for (const auto& [name, text] : internal::BundledBlocklistTexts()) {
+    list.AddText(text, name);
+  }
+  return list;
+}
+
+void Blocklist::AddText(std::string_view text, std::string_view list_name) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty()) {
+      continue;
+    }
+    exact_.emplace(line);
+    lower_.insert(ToLowerAscii(line));
+  }
+  sources_.emplace_back(list_name);
+}
+
+Result<void> Blocklist::AddFile(const std::filesystem::path& path) {
+  Result<std::string> text = ReadFile(path);
+  if (!text) {
+    return Fail(text.error().WithContext("reading blocklist"));
+  }
+  AddText(*text, path.string());
+  return {};
+}
+
+bool Blocklist::Contains(std::string_view password) const {
+  return exact_.contains(std::string(password));
+}
+
+bool Blocklist::ContainsIgnoringCase(std::string_view password) const {
+  return lower_.contains(ToLowerAscii(password));
+}
+
+}  // namespace provisio::passwords
