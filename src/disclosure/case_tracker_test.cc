@@ -1,0 +1,289 @@
+#include "provisio/disclosure/case_tracker.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sql/sqlite_database.h"
+
+namespace provisio::disclosure {
+namespace {
+
+TimePoint At(const char* text) {
+  return ParseUtc(text).value_or(TimePoint{});
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() /
+            ("provisio-cvd-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+NewEvent Request(const std::string& case_id,
+                 EventType type,
+                 std::map<std::string, std::string> fields = {}) {
+  NewEvent request;
+  request.case_id = case_id;
+  request.type = type;
+  request.actor = "alice";
+  request.fields = std::move(fields);
+  return request;
+}
+
+NewEvent OpenRequest() {
+  return Request("", EventType::kOpen,
+                 {{"reporter", "bob@example.org"},
+                  {"summary", "auth bypass"},
+                  {"received", "2026-03-02T08:00:00Z"}});
+}
+
+class CaseTrackerTest : public ::testing::Test {
+ protected:
+  CaseTrackerTest() : clock_(At("2026-03-02T09:00:00Z")), store_(dir_.path() / "cvd.db") {}
+
+  CaseTracker Open() {
+    Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+    EXPECT_TRUE(tracker.has_value()) << tracker.error().message();
+    return std::move(*tracker);
+  }
+
+  // Runs raw SQL with the append-only triggers removed, as an attacker would.
+  void Tamper(const std::string& statement) {
+    Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
+    ASSERT_TRUE(db.has_value());
+    ASSERT_TRUE(db->Exec("DROP TRIGGER IF EXISTS case_events_no_update;"
+                         "DROP TRIGGER IF EXISTS case_events_no_delete;")
+                    .has_value());
+    Result<void> done = db->Exec(statement);
+    ASSERT_TRUE(done.has_value()) << done.error().message();
+  }
+
+  // Opens a case and records five more events; returns the case id.
+  std::string SeedCase(CaseTracker& tracker) {
+    Result<CaseEvent> opened = tracker.Record(OpenRequest());
+    EXPECT_TRUE(opened.has_value()) << opened.error().message();
+    const std::string id = opened->case_id;
+    for (NewEvent request : {Request(id, EventType::kAcknowledge),
+                             Request(id, EventType::kTriage, {{"outcome", "valid"}}),
+                             Request(id, EventType::kFix, {{"description", "bounds check"}}),
+                             Request(id, EventType::kRelease, {{"version", "2.0.1"}}),
+                             Request(id, EventType::kNote, {{"text", "thanks"}})}) {
+      clock_.Advance(std::chrono::hours(1));
+      Result<CaseEvent> stored = tracker.Record(request);
+      EXPECT_TRUE(stored.has_value()) << stored.error().message();
+    }
+    return id;
+  }
+
+  TempDir dir_;
+  FixedClock clock_;
+  std::filesystem::path store_;
+};
+
+TEST_F(CaseTrackerTest, AssignsYearlyCaseIdsAndChainsEvents) {
+  CaseTracker tracker = Open();
+
+  Result<CaseEvent> first = tracker.Record(OpenRequest());
+  Result<CaseEvent> second = tracker.Record(OpenRequest());
+
+  ASSERT_TRUE(first.has_value()) << first.error().message();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(first->case_id, "CVD-2026-0001");
+  EXPECT_EQ(second->case_id, "CVD-2026-0002");
+  EXPECT_EQ(first->sequence, 1);
+  EXPECT_EQ(first->prev_hash, kGenesisHash);
+  EXPECT_EQ(second->prev_hash, first->hash);
+  EXPECT_EQ(first->at, clock_.Now());
+}
+
+TEST_F(CaseTrackerTest, ReplaysCasesFromTheLog) {
+  CaseTracker tracker = Open();
+  const std::string id = SeedCase(tracker);
+
+  Result<Case> c = tracker.LoadCase(id);
+
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  EXPECT_EQ(c->state, CaseState::kReleased);
+  EXPECT_EQ(c->events.size(), 6U);
+  EXPECT_EQ(c->received, At("2026-03-02T08:00:00Z"));
+}
+
+TEST_F(CaseTrackerTest, RefusedTransitionWritesNothing) {
+  CaseTracker tracker = Open();
+  Result<CaseEvent> opened = tracker.Record(OpenRequest());
+  ASSERT_TRUE(opened.has_value());
+
+  Result<CaseEvent> close = tracker.Record(Request(opened->case_id, EventType::kClose));
+
+  ASSERT_FALSE(close.has_value());
+  EXPECT_EQ(close.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(tracker.ReadLog()->size(), 1U);
+}
+
+TEST_F(CaseTrackerTest, UnknownCaseIsNotFound) {
+  CaseTracker tracker = Open();
+
+  Result<CaseEvent> ack = tracker.Record(Request("CVD-2026-0042", EventType::kAcknowledge));
+
+  ASSERT_FALSE(ack.has_value());
+  EXPECT_EQ(ack.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(CaseTrackerTest, VerifyAcceptsAnUntouchedLog) {
+  CaseTracker tracker = Open();
+  SeedCase(tracker);
+
+  Result<ChainVerification> report = tracker.Verify();
+
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->events, 6);
+  EXPECT_EQ(report->head_hash, tracker.ReadLog()->back().hash);
+}
+
+TEST_F(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
+  struct Tampering {
+    const char* name;
+    const char* sql;
+    std::int64_t first_bad;
+  };
+  const Tampering cases[] = {
+      {"edited actor", "UPDATE case_events SET actor = 'mallory' WHERE seq = 3", 3},
+      {"edited field", "UPDATE case_events SET fields = '{\"version\":\"9.9\"}' WHERE seq = 5", 5},
+      {"edited time", "UPDATE case_events SET at = '2026-03-01T00:00:00Z' WHERE seq = 2", 2},
+      {"deleted middle", "DELETE FROM case_events WHERE seq = 4", 4},
+      {"deleted last", "DELETE FROM case_events WHERE seq = 6", 6},
+      {"deleted last and head rewound",
+       "DELETE FROM case_events WHERE seq = 6;"
+       "UPDATE chain_head SET event_count = 5",
+       6},
+      {"inserted",
+       "INSERT INTO case_events VALUES (7, 'CVD-2026-0001', 'note', "
+       "'2026-03-03T00:00:00Z', 'x', '{\"text\":\"t\"}', 'aa', 'bb')",
+       7},
+      {"reordered",
+       "UPDATE case_events SET seq = 100 WHERE seq = 2;"
+       "UPDATE case_events SET seq = 2 WHERE seq = 3;"
+       "UPDATE case_events SET seq = 3 WHERE seq = 100;",
+       2},
+  };
+  for (const Tampering& t : cases) {
+    SCOPED_TRACE(t.name);
+    std::filesystem::remove(store_);
+    std::filesystem::remove(store_.string() + "-wal");
+    std::filesystem::remove(store_.string() + "-shm");
+    {
+      CaseTracker tracker = Open();
+      SeedCase(tracker);
+    }
+    Tamper(t.sql);
+    CaseTracker tracker = Open();
+
+    Result<ChainVerification> report = tracker.Verify();
+
+    ASSERT_TRUE(report.has_value()) << report.error().message();
+    EXPECT_FALSE(report->ok);
+    EXPECT_EQ(report->first_bad_sequence, t.first_bad) << report->problem;
+    EXPECT_FALSE(report->problem.empty());
+  }
+}
+
+TEST_F(CaseTrackerTest, TheStoreRefusesUpdatesAndDeletesThroughSql) {
+  {
+    CaseTracker tracker = Open();
+    SeedCase(tracker);
+  }
+  Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
+  ASSERT_TRUE(db.has_value());
+
+  Result<void> update = db->Exec("UPDATE case_events SET actor = 'x'");
+  Result<void> remove = db->Exec("DELETE FROM case_events");
+
+  ASSERT_FALSE(update.has_value());
+  EXPECT_NE(update.error().message().find("append-only"), std::string::npos);
+  EXPECT_FALSE(remove.has_value());
+}
+
+TEST_F(CaseTrackerTest, StoreFromANewerSchemaIsRefusedClearly) {
+  { CaseTracker tracker = Open(); }
+  {
+    Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
+    ASSERT_TRUE(db.has_value());
+    ASSERT_TRUE(db->Exec("PRAGMA user_version = 99").has_value());
+  }
+
+  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+
+  ASSERT_FALSE(tracker.has_value());
+  EXPECT_EQ(tracker.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(tracker.error().message().find("newer"), std::string::npos);
+}
+
+TEST_F(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
+  std::string id;
+  {
+    CaseTracker tracker = Open();
+    id = tracker.Record(OpenRequest())->case_id;
+  }
+  constexpr int kPerWriter = 40;
+  auto writer = [&](const std::string& name, int& failures) {
+    Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+    if (!tracker) {
+      failures = kPerWriter;
+      return;
+    }
+    for (int i = 0; i < kPerWriter; ++i) {
+      NewEvent note = Request(id, EventType::kNote, {{"text", name + std::to_string(i)}});
+      note.actor = name;
+      if (!tracker->Record(note)) {
+        ++failures;
+      }
+      Result<CaseEvent> opened = tracker->Record(OpenRequest());
+      if (!opened) {
+        ++failures;
+      }
+    }
+  };
+  int failures_a = 0;
+  int failures_b = 0;
+
+  std::thread a(writer, "a", std::ref(failures_a));
+  std::thread b(writer, "b", std::ref(failures_b));
+  a.join();
+  b.join();
+
+  EXPECT_EQ(failures_a, 0);
+  EXPECT_EQ(failures_b, 0);
+  CaseTracker tracker = Open();
+  Result<ChainVerification> report = tracker.Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->events, 1 + 4 * kPerWriter);
+  Result<std::vector<Case>> cases = tracker.LoadAllCases();
+  ASSERT_TRUE(cases.has_value());
+  EXPECT_EQ(cases->size(), 1U + 2 * kPerWriter);
+  EXPECT_EQ(cases->back().id,
+            "CVD-2026-" + std::to_string(1 + 2 * kPerWriter)
+                              .insert(0, 4 - std::to_string(1 + 2 * kPerWriter).size(), '0'));
+}
+
+}  // namespace
+}  // namespace provisio::disclosure
