@@ -61,6 +61,43 @@ struct DeviceUnderTest {
   std::string software_version;
 };
 
+// IXIT-style facts about the product (TS 103 701 "implementation extra
+// information for testing"), as product.yaml gives them. Free text except
+// where noted; "" when not given.
+struct AuthenticationMechanism {
+  std::string name;         // "Local web UI login".
+  std::string type;         // "password", "certificate", "token", "pairing", ...
+  std::string interface;    // Interface name it is offered on.
+  std::string description;  // How it works, how credentials are set.
+};
+
+struct UpdateMechanism {
+  std::string description;
+  std::string delivery;                // "network", "local", "none".
+  std::string signature_verification;  // How authenticity is checked; "" or "none" if not.
+  std::string automatic;               // "yes", "no" or "" (not stated).
+};
+
+struct SupportPeriod {
+  std::string end;           // "2031-12-31" or "5 years after last sale".
+  std::string published_at;  // Where users can read it (URL).
+};
+
+struct DeviceInterface {
+  std::string name;  // "wifi", "uart-debug".
+  std::string type;  // "network", "physical", "radio", "logical", "debug".
+  bool enabled = true;
+  std::string description;
+};
+
+struct Ixit {
+  std::vector<AuthenticationMechanism> authentication_mechanisms;
+  UpdateMechanism update_mechanism;
+  SupportPeriod support_period;
+  std::string vdp_location;  // URL of the vulnerability disclosure policy.
+  std::vector<DeviceInterface> interfaces;
+};
+
 struct GatePolicy {
   // Recommendations must also pass (or be justified) to pass the gate.
   bool recommendations_required = false;
@@ -79,6 +116,7 @@ struct Assessment {
   std::string standard_version;  // "3.1.3"
   TimePoint assessed_at{};
   std::string tool_version;
+  Ixit ixit;
   std::vector<ProvisionVerdict> provisions;  // Catalogue order.
   GatePolicy policy;
   GateDecision gate;
