@@ -1,0 +1,34 @@
+#include "provisio/disclosure/severity.h"
+
+#include <cctype>
+#include <cstdio>
+
+#include "provisio/cvss/cvss.h"
+
+namespace provisio::disclosure {
+
+Result<Severity> AssessSeverity(std::string_view vector) {
+  Result<cvss::VectorScore> scored = cvss::ScoreVector(vector);
+  if (!scored) {
+    return Fail(scored.error());
+  }
+  Severity severity;
+  severity.vector = scored->vector;
+  severity.cvss_version = scored->version;
+  severity.base_score = scored->score;
+  for (char ch : cvss::ToString(scored->severity)) {
+    severity.rating += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return severity;
+}
+
+std::map<std::string, std::string> SeverityFields(const Severity& severity) {
+  char score[16];
+  std::snprintf(score, sizeof score, "%.1f", severity.base_score);
+  return {{"vector", severity.vector},
+          {"cvss_version", severity.cvss_version},
+          {"base_score", score},
+          {"rating", severity.rating}};
+}
+
+}  // namespace provisio::disclosure
