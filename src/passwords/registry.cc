@@ -213,6 +213,7 @@ struct PasswordRegistry::Impl {
   sql::SqliteDatabase db;
   Fingerprinter fingerprinter;
   const Clock& clock;
+  std::optional<sql::Statement> contains;  // Prepared once: called per candidate.
 };
 
 PasswordRegistry::PasswordRegistry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
@@ -265,7 +266,7 @@ Result<PasswordRegistry> PasswordRegistry::Open(const std::filesystem::path& pat
     return Fail(checked.error());
   }
   return PasswordRegistry(
-      std::make_unique<Impl>(Impl{std::move(*db), std::move(*fingerprinter), clock}));
+      std::make_unique<Impl>(Impl{std::move(*db), std::move(*fingerprinter), clock, {}}));
 }
 
 const Fingerprinter& PasswordRegistry::fingerprinter() const {
@@ -273,13 +274,25 @@ const Fingerprinter& PasswordRegistry::fingerprinter() const {
 }
 
 Result<bool> PasswordRegistry::Contains(const Fingerprint& fingerprint) {
-  Result<sql::Statement> select =
-      impl_->db.Prepare("SELECT 1 FROM fingerprints WHERE fingerprint = ?1");
-  if (!select) {
-    return Fail(select.error());
+  if (!impl_->contains) {
+    Result<sql::Statement> select =
+        impl_->db.Prepare("SELECT 1 FROM fingerprints WHERE fingerprint = ?1");
+    if (!select) {
+      return Fail(select.error());
+    }
+    impl_->contains.emplace(std::move(*select));
   }
-  select->BindBlob(1, fingerprint);
-  return select->Step();
+  sql::Statement& select = *impl_->contains;
+  select.BindBlob(1, fingerprint);
+  Result<bool> found = select.Step();
+  Result<void> reset = select.Reset();
+  if (!found) {
+    return found;
+  }
+  if (!reset) {
+    return Fail(reset.error());
+  }
+  return found;
 }
 
 Result<bool> PasswordRegistry::HasBatch(std::string_view batch_id) {

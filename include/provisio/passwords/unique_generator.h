@@ -1,0 +1,88 @@
+// Draws passwords that are unique within a run and, with a registry, across
+// every batch ever registered, and that are on no blocklist. Memory is
+// bounded by the run's size: 8 bytes per password in an open-addressing set
+// of fingerprint prefixes (about 16 bytes per password with the table's
+// spare room), never the passwords themselves.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "provisio/core/random.h"
+#include "provisio/core/result.h"
+#include "provisio/passwords/blocklist.h"
+#include "provisio/passwords/generator.h"
+#include "provisio/passwords/registry.h"
+
+namespace provisio::passwords {
+
+// A set of 64-bit keys (fingerprint prefixes) with linear probing.
+// A prefix collision between two different passwords (probability about
+// n^2 / 2^65: 3e-6 for ten million) only makes the generator draw again.
+class FingerprintSet {
+ public:
+  explicit FingerprintSet(std::size_t expected_size = 1024);
+
+  // Inserts `key`; returns false if it was already present.
+  bool Insert(std::uint64_t key);
+  bool Contains(std::uint64_t key) const;
+
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const { return slots_.size() * sizeof(std::uint64_t); }
+
+ private:
+  void Grow();
+
+  std::vector<std::uint64_t> slots_;  // 0 marks an empty slot; key 0 is kept in has_zero_.
+  std::size_t size_ = 0;
+  bool has_zero_ = false;
+};
+
+// The first 8 bytes of a fingerprint as a number.
+std::uint64_t FingerprintPrefix(const Fingerprint& fingerprint);
+
+struct GeneratorStats {
+  std::int64_t issued = 0;
+  std::int64_t rejected_blocklist = 0;  // Candidate equal to a blocklist entry.
+  std::int64_t rejected_repeat = 0;     // Candidate already drawn in this run.
+  std::int64_t rejected_registry = 0;   // Candidate issued in an earlier batch.
+};
+
+class UniqueGenerator {
+ public:
+  // Gives up after this many consecutive rejected candidates: the policy's
+  // space is (nearly) exhausted.
+  static constexpr int kMaxConsecutiveRejections = 1000;
+
+  // `registry` may be null (uniqueness within the run only). All references
+  // must outlive the generator.
+  UniqueGenerator(const PasswordPolicy& policy,
+                  const WordList& words,
+                  const Blocklist& blocklist,
+                  const Fingerprinter& fingerprinter,
+                  PasswordRegistry* registry,
+                  RandomSource& random,
+                  std::size_t expected_count);
+
+  // Returns the next accepted password and stores its fingerprint in
+  // `fingerprint`. Fails with kConflict when the policy space is exhausted,
+  // or passes on random-source and registry failures.
+  Result<std::string> Next(Fingerprint& fingerprint);
+
+  const GeneratorStats& stats() const { return stats_; }
+  std::size_t memory_bytes() const { return seen_.memory_bytes(); }
+
+ private:
+  PasswordPolicy policy_;
+  const WordList& words_;
+  const Blocklist& blocklist_;
+  const Fingerprinter& fingerprinter_;
+  PasswordRegistry* registry_;
+  RandomSource& random_;
+  FingerprintSet seen_;
+  GeneratorStats stats_;
+};
+
+}  // namespace provisio::passwords
