@@ -134,6 +134,115 @@ class YamlConverter {
   Document& doc_;
 };
 
+// Records where each member and element of already-validated JSON text
+// starts, keyed by JSON pointer, so semantic errors can name line:col.
+class JsonPositionScanner {
+ public:
+  JsonPositionScanner(std::string_view text, std::map<std::string, SourcePosition>& out)
+      : text_(text), out_(out) {}
+
+  void Scan() {
+    SkipSpace();
+    Value("");
+  }
+
+ private:
+  void SkipSpace() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      Advance();
+    }
+  }
+  void Advance() {
+    if (text_[pos_] == '\n') {
+      ++line_;
+      column_ = 1;
+    } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
+      ++column_;  // Count characters, not UTF-8 continuation bytes.
+    }
+    ++pos_;
+  }
+  std::string String() {
+    std::string out;
+    Advance();  // Opening quote.
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) {
+        Advance();
+        // Keys with escapes are rare; keep the escaped character as written.
+      }
+      out += text_[pos_];
+      Advance();
+    }
+    if (pos_ < text_.size()) {
+      Advance();  // Closing quote.
+    }
+    return out;
+  }
+  void Value(const std::string& pointer) {
+    if (pos_ >= text_.size() || ++depth_ > 256) {
+      return;
+    }
+    out_.emplace(pointer, SourcePosition{line_, column_});
+    const char c = text_[pos_];
+    if (c == '{') {
+      Advance();
+      SkipSpace();
+      while (pos_ < text_.size() && text_[pos_] != '}') {
+        if (text_[pos_] == ',') {
+          Advance();
+          SkipSpace();
+          continue;
+        }
+        const SourcePosition key_at{line_, column_};
+        const std::string member = pointer + "/" + PointerSegment(String());
+        SkipSpace();
+        if (pos_ < text_.size() && text_[pos_] == ':') {
+          Advance();
+        }
+        SkipSpace();
+        Value(member);
+        out_[member] = key_at;
+        SkipSpace();
+      }
+      if (pos_ < text_.size()) {
+        Advance();
+      }
+    } else if (c == '[') {
+      Advance();
+      SkipSpace();
+      std::size_t index = 0;
+      while (pos_ < text_.size() && text_[pos_] != ']') {
+        if (text_[pos_] == ',') {
+          Advance();
+          SkipSpace();
+          continue;
+        }
+        Value(pointer + "/" + std::to_string(index++));
+        SkipSpace();
+      }
+      if (pos_ < text_.size()) {
+        Advance();
+      }
+    } else if (c == '"') {
+      String();
+    } else {
+      while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' &&
+             text_[pos_] != ']' && text_[pos_] != ' ' && text_[pos_] != '\n' &&
+             text_[pos_] != '\r' && text_[pos_] != '\t') {
+        Advance();
+      }
+    }
+    --depth_;
+  }
+
+  std::string_view text_;
+  std::map<std::string, SourcePosition>& out_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  int column_ = 1;
+  int depth_ = 0;
+};
+
 }  // namespace
 
 std::string PointerSegment(std::string_view key) {
@@ -182,7 +291,7 @@ Result<Document> ParseJson(std::string_view text, std::string_view source_name) 
     return Fail(ErrorCode::kParse,
                 FormatWhere(source_name, LineColumnAt(text, offset)) + ": invalid JSON: " + what);
   }
-  doc.positions[""] = SourcePosition{1, 1};
+  JsonPositionScanner(text, doc.positions).Scan();
   return doc;
 }
 

@@ -56,3 +56,19 @@ TEST(DumpJsonTest, ReplacesInvalidUtf8InsteadOfThrowing) {
 
 }  // namespace
 }  // namespace provisio::formats
+
+namespace provisio::formats {
+namespace {
+
+TEST(ParseJsonTest, RecordsPositionsOfMembersAndElements) {
+  Result<Document> doc = ParseJson("{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": null\n}", "p.json");
+
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(doc->Where("/a"), "p.json:2:3");
+  EXPECT_EQ(doc->Where("/a/1/b"), "p.json:2:13");
+  EXPECT_EQ(doc->Where("/c"), "p.json:3:3");
+  EXPECT_EQ(doc->Where("/missing"), "p.json:1:1");
+}
+
+}  // namespace
+}  // namespace provisio::formats
