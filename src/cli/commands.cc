@@ -1,11 +1,7 @@
 #include "cli/commands.h"
 
-#include "cli/assess_command.h"
 #include "cli/catalog_command.h"
-#include "cli/init_command.h"
-#include "cli/history_command.h"
 #include "cli/cvss_command.h"
-#include "cli/firmware_command.h"
 
 // Each area adds its header and one call below, in dependency order.
 
@@ -13,11 +9,7 @@ namespace provisio::cli {
 
 void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
-  AddInitCommands(app, context);
-  AddAssessCommands(app, context);
-  AddHistoryCommands(app, context);
   AddCvssCommands(app, context);
-  AddFirmwareCommands(app, context);
 }
 
 }  // namespace provisio::cli
