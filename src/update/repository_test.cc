@@ -1,0 +1,211 @@
+// The repository tool and the client together over loopback HTTP: what a
+// manufacturer publishes, a device can verify and download.
+#include "provisio/update/repository.h"
+
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "provisio/core/files.h"
+#include "provisio/tuf/keys.h"
+#include "update/update_test_support.h"
+
+namespace provisio::update {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RepositoryFixture;
+
+// File name -> contents of a directory (to show a failed publish changed nothing).
+std::map<std::string, std::string> Snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+    files[entry.path().filename().string()] = ReadFile(entry.path()).value_or("");
+  }
+  return files;
+}
+
+class RepositoryTest : public RepositoryFixture {};
+
+TEST_F(RepositoryTest, PublishedTargetIsDownloadedAndVerifiedForEveryKeyType) {
+  // RSA (slow key generation) is covered by tests/interop/tuf against tuf-js.
+  for (tuf::KeyType type : {tuf::KeyType::kEd25519, tuf::KeyType::kEcdsaP256}) {
+    SCOPED_TRACE(std::string(tuf::ToString(type)));
+    fs::remove_all(repo_dir());
+    fs::remove_all(temp_.path() / "client");
+    RepositoryInitOptions options;
+    options.key_type = type;
+    Repository repository = InitRepository(options);
+    AddTargetOptions add;
+    add.name = "firmware/router-1.0.bin";
+    add.custom.hardware_id = "router-a";
+    add.custom.security_version = 3;
+    ASSERT_TRUE(repository.AddTarget(MakeFile("fw.bin", "firmware one"), add).has_value());
+    ASSERT_TRUE(repository.Publish().has_value());
+    InitClient();
+
+    Result<fs::path> file = Download("firmware/router-1.0.bin");
+
+    ASSERT_TRUE(file.has_value()) << file.error().message();
+    EXPECT_EQ(ReadFile(*file).value_or(""), "firmware one");
+    for (const char* name : {"root.json", "timestamp.json", "snapshot.json", "targets.json"}) {
+      EXPECT_TRUE(fs::exists(metadata_dir() / name)) << name;
+    }
+  }
+}
+
+TEST_F(RepositoryTest, StoresTrustedMetadataAsTheExactBytesServed) {
+  Repository repository = InitRepository();
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+
+  ASSERT_TRUE(Refresh().has_value());
+
+  EXPECT_EQ(ReadFile(metadata_dir() / "timestamp.json").value_or("a"),
+            ReadFile(repo_dir() / "metadata" / "timestamp.json").value_or("b"));
+  EXPECT_EQ(ReadFile(metadata_dir() / "snapshot.json").value_or("a"),
+            ReadFile(repo_dir() / "metadata" / "1.snapshot.json").value_or("b"));
+}
+
+TEST_F(RepositoryTest, DoesNotDownloadATargetThatIsAlreadyPresent) {
+  Repository repository = InitRepository();
+  ASSERT_TRUE(repository.AddTarget(MakeFile("a.txt", "alpha"), {}).has_value());
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+  ASSERT_TRUE(Download("a.txt").has_value());
+  const std::size_t before = server_.requests().size();
+
+  Result<fs::path> again = Download("a.txt");
+
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  for (std::size_t i = before; i < server_.requests().size(); ++i) {
+    EXPECT_EQ(server_.requests()[i].find("/targets/"), std::string::npos) << server_.requests()[i];
+  }
+}
+
+TEST_F(RepositoryTest, FindsTargetsThroughDelegationsAndHashBins) {
+  Repository repository = InitRepository();
+  ASSERT_TRUE(repository.DelegateHashBins(16, 1, 1).has_value());
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 8; ++i) {
+    files["pkg/file-" + std::to_string(i) + ".txt"] = "content " + std::to_string(i);
+  }
+  for (const auto& [name, content] : files) {
+    AddTargetOptions add;
+    add.name = name;
+    Result<std::string> role = repository.AddTarget(MakeFile(name, content), add);
+    ASSERT_TRUE(role.has_value()) << role.error().message();
+    EXPECT_EQ(role->rfind("bin-", 0), 0u) << *role;
+  }
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+
+  for (const auto& [name, content] : files) {
+    SCOPED_TRACE(name);
+    Result<fs::path> file = Download(name);
+    ASSERT_TRUE(file.has_value()) << file.error().message();
+    EXPECT_EQ(ReadFile(*file).value_or(""), content);
+  }
+}
+
+TEST_F(RepositoryTest, RoutesTargetsToTheDelegatedRoleThatMatchesTheirPath) {
+  Repository repository = InitRepository();
+  DelegationOptions delegation;
+  delegation.paths = {"fw/*"};
+  delegation.terminating = true;
+  ASSERT_TRUE(repository.Delegate("firmware", delegation).has_value());
+  AddTargetOptions in_fw;
+  in_fw.name = "fw/image.bin";
+  AddTargetOptions elsewhere;
+  elsewhere.name = "docs/readme.txt";
+
+  Result<std::string> fw_role = repository.AddTarget(MakeFile("image.bin", "img"), in_fw);
+  Result<std::string> doc_role = repository.AddTarget(MakeFile("readme.txt", "doc"), elsewhere);
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+
+  ASSERT_TRUE(fw_role.has_value());
+  EXPECT_EQ(*fw_role, "firmware");
+  EXPECT_EQ(*doc_role, "targets");
+  EXPECT_TRUE(Download("fw/image.bin").has_value());
+  EXPECT_TRUE(Download("docs/readme.txt").has_value());
+  EXPECT_TRUE(fs::exists(metadata_dir() / "firmware.json"));
+}
+
+TEST_F(RepositoryTest, FailedPublishLeavesThePublishedRepositoryUnchanged) {
+  RepositoryInitOptions options;
+  options.key_counts["targets"] = 2;
+  options.thresholds["targets"] = 2;
+  Repository repository = InitRepository(options);
+  ASSERT_TRUE(repository.Publish().has_value());
+  const auto before = Snapshot(repo_dir() / "metadata");
+  // Take one targets key offline.
+  Result<std::string> staged_root = ReadFile(repo_dir() / "staged" / "root.json");
+  ASSERT_TRUE(staged_root.has_value());
+  auto root = tuf::ParseMetadata<tuf::Root>(*staged_root);
+  ASSERT_TRUE(root.has_value());
+  const std::string offline = root->body.roles["targets"].keyids[1];
+  fs::rename(repo_dir() / "keys" / (offline + ".pem"), temp_.path() / "offline.pem");
+  ASSERT_TRUE(repository.AddTarget(MakeFile("b.txt", "beta"), {}).has_value());
+
+  Result<PublishResult> failed = repository.Publish();
+
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code(), ErrorCode::kVerification);
+  EXPECT_EQ(Snapshot(repo_dir() / "metadata"), before);
+
+  // The offline key signs, then publishing works.
+  Result<std::string> pem = ReadFile(temp_.path() / "offline.pem");
+  Result<tuf::KeyPair> key = tuf::KeyPair::FromPrivateKeyPem(*pem);
+  ASSERT_TRUE(key.has_value());
+  ASSERT_TRUE(repository.Sign("targets", *key).has_value());
+  Result<PublishResult> published = repository.Publish();
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  InitClient();
+  EXPECT_TRUE(Download("b.txt").has_value());
+}
+
+TEST_F(RepositoryTest, KeepsPrivateKeysOwnerOnly) {
+  InitRepository();
+
+  std::size_t keys = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(repo_dir() / "keys")) {
+    ++keys;
+    const fs::perms perms = fs::status(entry.path()).permissions();
+    EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  }
+  EXPECT_EQ(keys, 4u);
+}
+
+TEST_F(RepositoryTest, RotatedRootIsAcceptedByAClientThatTrustsTheOldOne) {
+  RepositoryInitOptions options;
+  options.key_counts["root"] = 3;
+  options.thresholds["root"] = 2;
+  Repository repository = InitRepository(options);
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+  ASSERT_TRUE(Refresh().has_value());
+
+  ASSERT_TRUE(repository.RotateRoot(2, 2).has_value());
+  Result<PublishResult> published = repository.Publish();
+
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_EQ(published->root_version, 2);
+  ASSERT_TRUE(Refresh().has_value());
+  Result<std::string> trusted = ReadFile(metadata_dir() / "root.json");
+  EXPECT_EQ(trusted.value_or(""), ReadFile(repo_dir() / "metadata" / "2.root.json").value_or("x"));
+}
+
+TEST_F(RepositoryTest, RejectsUnsafeNames) {
+  Repository repository = InitRepository();
+
+  EXPECT_FALSE(repository.Delegate("../evil", {}).has_value());
+  EXPECT_FALSE(repository.Delegate("root", {}).has_value());
+  AddTargetOptions add;
+  add.name = "../escape.bin";
+  EXPECT_FALSE(repository.AddTarget(MakeFile("x", "x"), add).has_value());
+}
+
+}  // namespace
+}  // namespace provisio::update
