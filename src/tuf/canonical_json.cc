@@ -116,7 +116,7 @@ Result<bool> KeyOrdersDiffer(std::string_view json_text) {
 namespace internal {
 namespace {
 
-void AppendCanonical(const Json& value, KeyOrder order, std::string& out) {
+void AppendEncoded(const Json& value, KeyOrder order, Style style, std::string& out) {
   switch (value.type()) {
     case Json::value_t::null:
       out += "null";
@@ -131,7 +131,7 @@ void AppendCanonical(const Json& value, KeyOrder order, std::string& out) {
       out += std::to_string(value.get<std::uint64_t>());
       return;
     case Json::value_t::string:
-      out += CanonicalString(value.get_ref<const std::string&>());
+      out += EncodeString(value.get_ref<const std::string&>(), style);
       return;
     case Json::value_t::array: {
       out += '[';
@@ -141,7 +141,7 @@ void AppendCanonical(const Json& value, KeyOrder order, std::string& out) {
           out += ',';
         }
         first = false;
-        AppendCanonical(item, order, out);
+        AppendEncoded(item, order, style, out);
       }
       out += ']';
       return;
@@ -165,9 +165,9 @@ void AppendCanonical(const Json& value, KeyOrder order, std::string& out) {
           out += ',';
         }
         first = false;
-        out += CanonicalString(*key);
+        out += EncodeString(*key, style);
         out += ':';
-        AppendCanonical(value.find(*key).value(), order, out);
+        AppendEncoded(value.find(*key).value(), order, style, out);
       }
       out += '}';
       return;
@@ -203,8 +203,71 @@ bool ContainsFloat(const Json& value) {
 
 std::string Canonical(const Json& value, KeyOrder order) {
   std::string out;
-  AppendCanonical(value, order, out);
+  AppendEncoded(value, order, Style::kCanonical, out);
   return out;
+}
+
+std::string CompactJson(const Json& value) {
+  std::string out;
+  AppendEncoded(value, KeyOrder::kCodePoint, Style::kJson, out);
+  return out;
+}
+
+std::string EncodeString(std::string_view utf8, Style style) {
+  if (style == Style::kCanonical) {
+    return CanonicalString(utf8);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(utf8.size() + 2);
+  out += '"';
+  for (const char c : utf8) {
+    const auto b = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (b < 0x20) {
+          out += "\\u00";
+          out += kHex[b >> 4];
+          out += kHex[b & 0x0f];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string StoredJsonIn(std::string_view json_text, Style style) {
+  // Always re-encode from the parsed value: text given by a caller may have
+  // whitespace or unsorted keys, and the signed bytes must be what a reader
+  // of the file will canonicalize.
+  Result<formats::Document> doc = formats::ParseJson(json_text, "stored");
+  if (!doc || ContainsFloat(doc->value)) {
+    return std::string(json_text);
+  }
+  return style == Style::kCanonical ? Canonical(doc->value) : CompactJson(doc->value);
 }
 
 bool MayDependOnKeyOrder(const Json& value) {
@@ -230,7 +293,7 @@ ObjectWriter& ObjectWriter::Raw(std::string_view key, std::string raw) {
 }
 
 ObjectWriter& ObjectWriter::String(std::string_view key, std::string_view value) {
-  return Raw(key, CanonicalString(value));
+  return Raw(key, EncodeString(value, style_));
 }
 
 ObjectWriter& ObjectWriter::Int(std::string_view key, std::int64_t value) {
@@ -247,12 +310,12 @@ ObjectWriter& ObjectWriter::Bool(std::string_view key, bool value) {
 
 ObjectWriter& ObjectWriter::StringArray(std::string_view key,
                                         const std::vector<std::string>& values) {
-  return Raw(key, CanonicalStringArray(values));
+  return Raw(key, StringArrayJson(values, style_));
 }
 
 ObjectWriter& ObjectWriter::Unknown(const UnknownFields& fields) {
-  for (const auto& [key, raw] : fields) {
-    Raw(key, raw);
+  for (const auto& [key, text] : fields) {
+    Raw(key, StoredJsonIn(text, style_));
   }
   return *this;
 }
@@ -270,7 +333,7 @@ std::string ObjectWriter::Finish() {
       out += ',';
     }
     previous = &key;
-    out += CanonicalString(key);
+    out += EncodeString(key, style_);
     out += ':';
     out += raw;
   }
@@ -279,13 +342,13 @@ std::string ObjectWriter::Finish() {
   return out;
 }
 
-std::string CanonicalStringArray(const std::vector<std::string>& values) {
+std::string StringArrayJson(const std::vector<std::string>& values, Style style) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) {
       out += ',';
     }
-    out += CanonicalString(values[i]);
+    out += EncodeString(values[i], style);
   }
   out += ']';
   return out;

@@ -199,15 +199,19 @@ Result<KeyType> ParseKeyType(std::string_view name) {
               "unknown key type '" + std::string(name) + "' (ed25519, ecdsa, rsa)");
 }
 
-std::string CanonicalKeyJson(const Key& key) {
-  internal::ObjectWriter keyval;
+std::string internal::KeyObjectJson(const Key& key, internal::Style style) {
+  internal::ObjectWriter keyval(style);
   keyval.String("public", key.public_value).Unknown(key.keyval_unknown_fields);
-  internal::ObjectWriter object;
+  internal::ObjectWriter object(style);
   object.String("keytype", key.keytype)
       .String("scheme", key.scheme)
       .Raw("keyval", keyval.Finish())
       .Unknown(key.unknown_fields);
   return object.Finish();
+}
+
+std::string CanonicalKeyJson(const Key& key) {
+  return internal::KeyObjectJson(key, internal::Style::kCanonical);
 }
 
 std::string ComputeKeyId(const Key& key) {

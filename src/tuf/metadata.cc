@@ -168,7 +168,7 @@ class Fields {
     UnknownFields out;
     for (auto it = object_.begin(); it != object_.end(); ++it) {
       if (used_.count(it.key()) == 0) {
-        out.emplace(it.key(), internal::Canonical(it.value()));
+        out.emplace(it.key(), internal::CompactJson(it.value()));
       }
     }
     return out;
@@ -305,7 +305,7 @@ TargetFile ParseTargetFile(const Json& value, const std::string& where, Problems
     target.hashes = ParseHashes(*hashes, fields.Path("hashes"), problems);
   }
   if (const Json* custom = fields.Find("custom", false)) {
-    target.custom_json = internal::Canonical(*custom);
+    target.custom_json = internal::CompactJson(*custom);
   }
   target.unknown_fields = fields.Unknown();
   return target;
@@ -465,30 +465,32 @@ void ParseBody(Fields& fields, Targets& targets) {
 
 // ---- Writing ----
 
-std::string HashesJson(const std::map<std::string, std::string>& hashes) {
-  ObjectWriter writer;
+using internal::Style;
+
+std::string HashesJson(const std::map<std::string, std::string>& hashes, Style style) {
+  ObjectWriter writer(style);
   for (const auto& [algorithm, hex] : hashes) {
     writer.String(algorithm, hex);
   }
   return writer.Finish();
 }
 
-std::string KeysJson(const std::map<std::string, Key>& keys) {
-  ObjectWriter writer;
+std::string KeysJson(const std::map<std::string, Key>& keys, Style style) {
+  ObjectWriter writer(style);
   for (const auto& [id, key] : keys) {
-    writer.Raw(id, CanonicalKeyJson(key));
+    writer.Raw(id, internal::KeyObjectJson(key, style));
   }
   return writer.Finish();
 }
 
-std::string MetaFileJson(const MetaFile& meta) {
-  ObjectWriter writer;
+std::string MetaFileJson(const MetaFile& meta, Style style) {
+  ObjectWriter writer(style);
   writer.Int("version", meta.version);
   if (meta.length) {
     writer.Uint("length", *meta.length);
   }
   if (!meta.hashes.empty()) {
-    writer.Raw("hashes", HashesJson(meta.hashes));
+    writer.Raw("hashes", HashesJson(meta.hashes, style));
   }
   return writer.Unknown(meta.unknown_fields).Finish();
 }
@@ -500,13 +502,14 @@ void WriteCommon(ObjectWriter& writer, std::string_view type, const SignedCommon
       .String("expires", FormatUtc(common.expires));
 }
 
-std::string BodyJson(const Root& root) {
-  ObjectWriter writer;
+std::string BodyJson(const Root& root, Style style) {
+  ObjectWriter writer(style);
   WriteCommon(writer, Root::kType, root);
-  writer.Bool("consistent_snapshot", root.consistent_snapshot).Raw("keys", KeysJson(root.keys));
-  ObjectWriter roles;
+  writer.Bool("consistent_snapshot", root.consistent_snapshot)
+      .Raw("keys", KeysJson(root.keys, style));
+  ObjectWriter roles(style);
   for (const auto& [name, role] : root.roles) {
-    roles.Raw(name, ObjectWriter()
+    roles.Raw(name, ObjectWriter(style)
                         .StringArray("keyids", role.keyids)
                         .Int("threshold", role.threshold)
                         .Unknown(role.unknown_fields)
@@ -516,27 +519,28 @@ std::string BodyJson(const Root& root) {
   return writer.Unknown(root.unknown_fields).Finish();
 }
 
-std::string BodyJson(const Timestamp& timestamp) {
-  ObjectWriter writer;
+std::string BodyJson(const Timestamp& timestamp, Style style) {
+  ObjectWriter writer(style);
   WriteCommon(writer, Timestamp::kType, timestamp);
-  writer.Raw("meta",
-             ObjectWriter().Raw("snapshot.json", MetaFileJson(timestamp.snapshot_meta)).Finish());
+  writer.Raw("meta", ObjectWriter(style)
+                         .Raw("snapshot.json", MetaFileJson(timestamp.snapshot_meta, style))
+                         .Finish());
   return writer.Unknown(timestamp.unknown_fields).Finish();
 }
 
-std::string BodyJson(const Snapshot& snapshot) {
-  ObjectWriter writer;
+std::string BodyJson(const Snapshot& snapshot, Style style) {
+  ObjectWriter writer(style);
   WriteCommon(writer, Snapshot::kType, snapshot);
-  ObjectWriter meta;
+  ObjectWriter meta(style);
   for (const auto& [name, file] : snapshot.meta) {
-    meta.Raw(name, MetaFileJson(file));
+    meta.Raw(name, MetaFileJson(file, style));
   }
   writer.Raw("meta", meta.Finish());
   return writer.Unknown(snapshot.unknown_fields).Finish();
 }
 
-std::string DelegatedRoleJson(const DelegatedRole& role) {
-  ObjectWriter writer;
+std::string DelegatedRoleJson(const DelegatedRole& role, Style style) {
+  ObjectWriter writer(style);
   writer.String("name", role.name)
       .StringArray("keyids", role.keyids)
       .Int("threshold", role.threshold)
@@ -550,12 +554,12 @@ std::string DelegatedRoleJson(const DelegatedRole& role) {
   return writer.Unknown(role.unknown_fields).Finish();
 }
 
-std::string DelegationsJson(const Delegations& delegations) {
-  ObjectWriter writer;
-  writer.Raw("keys", KeysJson(delegations.keys));
+std::string DelegationsJson(const Delegations& delegations, Style style) {
+  ObjectWriter writer(style);
+  writer.Raw("keys", KeysJson(delegations.keys, style));
   if (delegations.succinct_roles) {
     const SuccinctRoles& succinct = *delegations.succinct_roles;
-    writer.Raw("succinct_roles", ObjectWriter()
+    writer.Raw("succinct_roles", ObjectWriter(style)
                                      .Int("bit_length", succinct.bit_length)
                                      .String("name_prefix", succinct.name_prefix)
                                      .StringArray("keyids", succinct.keyids)
@@ -568,7 +572,7 @@ std::string DelegationsJson(const Delegations& delegations) {
       if (i > 0) {
         roles += ',';
       }
-      roles += DelegatedRoleJson(delegations.roles[i]);
+      roles += DelegatedRoleJson(delegations.roles[i], style);
     }
     roles += ']';
     writer.Raw("roles", std::move(roles));
@@ -576,21 +580,21 @@ std::string DelegationsJson(const Delegations& delegations) {
   return writer.Unknown(delegations.unknown_fields).Finish();
 }
 
-std::string BodyJson(const Targets& targets) {
-  ObjectWriter writer;
+std::string BodyJson(const Targets& targets, Style style) {
+  ObjectWriter writer(style);
   WriteCommon(writer, Targets::kType, targets);
-  ObjectWriter files;
+  ObjectWriter files(style);
   for (const auto& [path, file] : targets.targets) {
-    ObjectWriter entry;
-    entry.Uint("length", file.length).Raw("hashes", HashesJson(file.hashes));
+    ObjectWriter entry(style);
+    entry.Uint("length", file.length).Raw("hashes", HashesJson(file.hashes, style));
     if (file.custom_json) {
-      entry.Raw("custom", *file.custom_json);
+      entry.Raw("custom", internal::StoredJsonIn(*file.custom_json, style));
     }
     files.Raw(path, entry.Unknown(file.unknown_fields).Finish());
   }
   writer.Raw("targets", files.Finish());
   if (targets.delegations) {
-    writer.Raw("delegations", DelegationsJson(*targets.delegations));
+    writer.Raw("delegations", DelegationsJson(*targets.delegations, style));
   }
   return writer.Unknown(targets.unknown_fields).Finish();
 }
@@ -749,7 +753,7 @@ Checked<Metadata<T>> ParseMetadata(std::string_view bytes) {
 
 template <typename T>
 std::string CanonicalSigned(const T& body) {
-  return BodyJson(body);
+  return BodyJson(body, internal::Style::kCanonical);
 }
 
 template <typename T>
@@ -781,22 +785,23 @@ Result<void> SignMetadata(Metadata<T>& metadata, const KeyPair& key) {
 
 template <typename T>
 std::string SerializeMetadata(const Metadata<T>& metadata) {
+  const internal::Style style = internal::Style::kJson;
   std::string signatures = "[";
   for (std::size_t i = 0; i < metadata.signatures.size(); ++i) {
     if (i > 0) {
       signatures += ',';
     }
     const Signature& s = metadata.signatures[i];
-    signatures += ObjectWriter()
+    signatures += ObjectWriter(style)
                       .String("keyid", s.keyid)
                       .String("sig", s.sig)
                       .Unknown(s.unknown_fields)
                       .Finish();
   }
   signatures += ']';
-  return ObjectWriter()
+  return ObjectWriter(style)
       .Raw("signatures", std::move(signatures))
-      .Raw("signed", CanonicalSigned(metadata.body))
+      .Raw("signed", BodyJson(metadata.body, style))
       .Unknown(metadata.unknown_fields)
       .Finish();
 }

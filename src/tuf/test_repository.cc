@@ -101,9 +101,9 @@ void TestRepository::AddTarget(const std::string& role,
 
 std::string TestRepository::TargetsBytes(const std::string& role) const {
   if (role == "targets") {
-    return Sign(targets, signers.at("targets"));
+    return Cached(targets, signers.at("targets"));
   }
-  return Sign(delegated.at(role), signers.at(role));
+  return Cached(delegated.at(role), signers.at(role));
 }
 
 void TestRepository::Refresh() {

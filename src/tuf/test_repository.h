@@ -57,11 +57,13 @@ class TestRepository {
   // Adds a target file to `role` with correct sha256/sha512 of `content`.
   void AddTarget(const std::string& role, const std::string& path, const std::string& content);
 
-  // Serialized, signed bytes of each role as it stands.
-  std::string RootBytes() const { return Sign(root, signers.at("root")); }
+  // Serialized, signed bytes of each role as it stands. ECDSA and RSA-PSS
+  // signatures are randomized, so bytes are cached per content and signers:
+  // asking twice for unchanged metadata gives the same bytes.
+  std::string RootBytes() const { return Cached(root, signers.at("root")); }
   std::string TargetsBytes(const std::string& role = "targets") const;
-  std::string SnapshotBytes() const { return Sign(snapshot, signers.at("snapshot")); }
-  std::string TimestampBytes() const { return Sign(timestamp, signers.at("timestamp")); }
+  std::string SnapshotBytes() const { return Cached(snapshot, signers.at("snapshot")); }
+  std::string TimestampBytes() const { return Cached(timestamp, signers.at("timestamp")); }
 
   // Recomputes snapshot meta (version, length, hashes of every targets role)
   // and timestamp meta from the current bytes. Does not bump versions.
@@ -70,6 +72,22 @@ class TestRepository {
   // Bumps the version of `role`; for targets roles and snapshot, Refresh()
   // afterwards to update the listing roles.
   void Bump(const std::string& role);
+
+ private:
+  template <typename T>
+  std::string Cached(const Metadata<T>& metadata, const std::vector<KeyPair>& keys) const {
+    std::string cache_key = CanonicalSigned(metadata.body);
+    for (const KeyPair& key : keys) {
+      cache_key += '\n' + key.key_id();
+    }
+    auto it = cache_.find(cache_key);
+    if (it == cache_.end()) {
+      it = cache_.emplace(cache_key, Sign(metadata, keys)).first;
+    }
+    return it->second;
+  }
+
+  mutable std::map<std::string, std::string> cache_;
 };
 
 }  // namespace provisio::tuf::testing

@@ -143,9 +143,10 @@ struct Metadata {
 
 // Parses `bytes` as metadata of role type T. Fails with kMalformed (invalid
 // JSON, a float, a missing or mistyped field, a bad date, negative numbers,
-// non-hex hashes, a threshold < 1, duplicate signature key ids) or kWrongType
-// ("_type" is another role). Unknown fields are kept. spec_version is
-// recorded, not judged: TrustedMetadataSet checks it.
+// an empty hashes object, a threshold < 1, duplicate key ids in a role or in
+// the signatures, a delegated role named like a top-level role), kWrongType
+// ("_type" is another role) or kSpecVersion (not 1.x.y). Unknown fields are
+// kept in unknown_fields and in signed_encodings.
 template <typename T>
 Checked<Metadata<T>> ParseMetadata(std::string_view bytes);
 
