@@ -1,0 +1,170 @@
+#include "provisio/firmware/analyzer.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "firmware/checks.h"
+#include "firmware/unpacker.h"
+#include "provisio/core/files.h"
+#include "provisio/core/sha256.h"
+
+namespace provisio::firmware {
+namespace {
+
+// A bounded queue between the unpacking thread and the scanning threads.
+class WorkQueue {
+ public:
+  explicit WorkQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  void Push(ExtractedFile file) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(file));
+    not_empty_.notify_one();
+  }
+
+  bool Pop(ExtractedFile* file) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty())
+      return false;
+    *file = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+  void Close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<ExtractedFile> items_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::string_view ToString(Severity severity) {
+  switch (severity) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "medium";
+}
+
+const std::vector<std::string>& CheckedProvisions() {
+  static const std::vector<std::string> kProvisions = {"5.1-1", "5.4-3", "5.5-1", "5.6-1",
+                                                       "5.6-2", "5.6-4", "5.6-6", "5.6-7"};
+  return kProvisions;
+}
+
+namespace {
+
+Result<ScanReport> ScanShared(std::shared_ptr<const std::string> owned,
+                              std::string_view name,
+                              const AnalyzerOptions& options) {
+  auto checker = Checker::Create(options);
+  if (!checker)
+    return Fail(checker.error());
+  const std::string_view image(*owned);
+
+  ScanReport report;
+  report.image_path = std::string(name);
+  report.image_sha256 = Sha256Hex(image);
+  report.statistics.image_bytes = image.size();
+
+  const unsigned threads = std::max(1U, options.threads);
+  WorkQueue queue(256);
+  std::mutex results_mutex;
+  FileResults all;
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.emplace_back([&] {
+      FileResults local;
+      ExtractedFile file;
+      while (queue.Pop(&file)) {
+        (*checker)->CheckFile(file, &local);
+        file = ExtractedFile{};
+      }
+      std::lock_guard<std::mutex> lock(results_mutex);
+      for (Finding& f : local.findings)
+        all.findings.push_back(std::move(f));
+      for (Component& c : local.components)
+        all.components.push_back(std::move(c));
+    });
+  }
+  Unpacker unpacker(options.limits, [&](ExtractedFile file) { queue.Push(std::move(file)); });
+  unpacker.Unpack(owned, name);
+  queue.Close();
+  for (std::thread& worker : workers)
+    worker.join();
+
+  report.findings = std::move(all.findings);
+  std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.chain, a.path, a.offset, a.rule_id) <
+           std::tie(b.chain, b.path, b.offset, b.rule_id);
+  });
+  // One component per name and version, the first place it was seen.
+  std::sort(all.components.begin(), all.components.end(),
+            [](const Component& a, const Component& b) {
+              return std::tie(a.name, a.version, a.chain, a.path) <
+                     std::tie(b.name, b.version, b.chain, b.path);
+            });
+  for (Component& component : all.components) {
+    if (!report.components.empty() && report.components.back().name == component.name &&
+        report.components.back().version == component.version) {
+      continue;
+    }
+    report.components.push_back(std::move(component));
+  }
+  report.notes = unpacker.notes();
+  report.containers = unpacker.containers();
+  report.statistics.extracted_bytes = unpacker.extracted_bytes();
+  report.statistics.files = unpacker.files();
+  report.statistics.containers = report.containers.size();
+  return report;
+}
+
+}  // namespace
+
+Result<ScanReport> ScanBuffer(std::string_view image,
+                              std::string_view name,
+                              const AnalyzerOptions& options) {
+  return ScanShared(std::make_shared<const std::string>(image), name, options);
+}
+
+Result<ScanReport> ScanImage(const std::filesystem::path& path, const AnalyzerOptions& options) {
+  auto content = ReadFile(path);
+  if (!content)
+    return Fail(content.error());
+  return ScanShared(std::make_shared<const std::string>(std::move(*content)),
+                    path.filename().string(), options);
+}
+
+}  // namespace provisio::firmware
+
+namespace provisio::firmware {
+
+std::filesystem::path DefaultPasswordListDir() {
+  return PROVISIO_FIRMWARE_DATA_DIR;
+}
+
+}  // namespace provisio::firmware

@@ -1,0 +1,865 @@
+#include "firmware/checks.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include <crypt.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "provisio/core/files.h"
+
+namespace provisio::firmware {
+namespace {
+
+enum PatternId : unsigned {
+  kPemKey = 1,
+  kDerRsa,
+  kDerPkcs8,
+  kDerEc,
+  kAwsKey,
+  kGithubToken,
+  kSlackToken,
+  kVersionBusybox,
+  kVersionOpenssl,
+  kVersionDropbear,
+  kVersionLinux,
+  kVersionOpenssh,
+  kVersionDnsmasq,
+  kVersionLighttpd,
+  kVersionUboot,
+  kVersionCurl,
+  // Text-only patterns.
+  kSslOld = 100,
+  kTlsOld,
+  kSslv3Enable,
+  kCipherList,
+  kCurlVerify,
+  kInsecureFlag,
+  kNoCheckCertificate,
+  kCurlK,
+  kVerifyOff,
+  kPasswordAssign,
+  kChpasswd,
+  kSecretAssign,
+  kApiKeyAssign,
+};
+
+std::vector<Pattern> BinaryPatterns() {
+  return {
+      {kPemKey, R"(-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----)",
+       "PRIVATE KEY-----", false, 64},
+      {kDerRsa, R"(\x02\x01\x00\x02\x82)", std::string("\x02\x01\x00\x02\x82", 5), false, 8},
+      {kDerPkcs8, R"(\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09]\x2a\x86\x48)",
+       std::string("\x02\x01\x00\x30", 4), false, 16},
+      {kDerEc, R"(\x02\x01\x01\x04[\x20\x30\x42])", std::string("\x02\x01\x01\x04", 4), false, 8},
+      {kAwsKey, R"(AKIA[0-9A-Z]{16})", "AKIA", false, 24},
+      {kGithubToken, R"(ghp_[A-Za-z0-9]{36})", "ghp_", false, 48},
+      {kSlackToken, R"(xox[baprs]-[0-9A-Za-z]{10,48})", "xox", false, 60},
+      {kVersionBusybox, R"(BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?)", "BusyBox v", false, 32},
+      {kVersionOpenssl, R"(OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2} )", "OpenSSL ", false, 32},
+      {kVersionDropbear, R"(dropbear_20[0-9]{2}\.[0-9]{2})", "dropbear_", false, 32},
+      {kVersionLinux, R"(Linux version [2-9]\.[0-9]+(\.[0-9]+)?)", "Linux version ", false, 32},
+      {kVersionOpenssh, R"(OpenSSH_[0-9]+\.[0-9]+(p[0-9]+)?)", "OpenSSH_", false, 32},
+      {kVersionDnsmasq, R"(dnsmasq-[0-9]+\.[0-9]+)", "dnsmasq-", false, 32},
+      {kVersionLighttpd, R"(lighttpd/[0-9]+\.[0-9]+\.[0-9]+)", "lighttpd/", false, 32},
+      {kVersionUboot, R"(U-Boot 20[0-9]{2}\.[0-9]{2})", "U-Boot ", false, 32},
+      {kVersionCurl, R"(libcurl/[0-9]+\.[0-9]+\.[0-9]+)", "libcurl/", false, 32},
+  };
+}
+
+std::vector<Pattern> TextPatterns() {
+  return {
+      {kSslOld, R"(SSLv[23]([^.0-9A-Za-z_]|$))", "sslv", true, 16},
+      {kTlsOld, R"(TLSv1(\.0)?([^.0-9A-Za-z_]|$))", "tlsv1", true, 16},
+      {kSslv3Enable, R"(use-sslv[23][ \t]*=[ \t]*"?(enable|yes|1|true))", "use-sslv", true, 64},
+      {kCipherList, R"(cipher)", "cipher", true, 8},
+      {kCurlVerify, R"(CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)]*(0|0L|FALSE))", "curlopt_ssl_verify",
+       true, 64},
+      {kInsecureFlag, R"(--insecure)", "--insecure", false, 16},
+      {kNoCheckCertificate, R"(--no-check-certificate)", "--no-check-certificate", false, 32},
+      {kCurlK, R"(curl[ \t][^\n]{0,100}[ \t]-k([ \t;"']|$))", "curl", false, 120},
+      {kVerifyOff,
+       R"(verify(_?peer|_?ssl)?[ \t]*[=:][ \t]*["']?(0|no|false|none|off)([^A-Za-z0-9_]|$))",
+       "verify", true, 64},
+      {kPasswordAssign, R"(pass(word|wd)?[ \t]*[:=][ \t]*['"]?[^ \t\r\n'"$<{%(]{4,40})", "pass",
+       true, 80},
+      {kChpasswd,
+       R"(echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd)",
+       "chpasswd", false, 120},
+      {kSecretAssign, R"(secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,64})", "secret", true, 100},
+      {kApiKeyAssign, R"(api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,64})", "api", true, 100},
+  };
+}
+
+std::string Hex(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value & 0xFU]);
+    value >>= 4;
+  } while (value != 0);
+  return "0x" + out;
+}
+
+std::string Printable(std::string_view text, std::size_t max = 160) {
+  std::string out;
+  for (const char ch : text.substr(0, max)) {
+    const auto c = static_cast<unsigned char>(ch);
+    out.push_back(c >= 0x20 && c < 0x7F ? ch : '.');
+  }
+  if (text.size() > max)
+    out += "...";
+  return out;
+}
+
+std::string Mask(std::string_view secret) {
+  return std::string(secret.substr(0, std::min<std::size_t>(secret.size() / 4, 4))) + "****(" +
+         std::to_string(secret.size()) + " chars)";
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Basename(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return text;
+}
+
+struct Line {
+  std::size_t start = 0;
+  std::string_view text;
+};
+
+Line LineAt(std::string_view data, std::size_t at) {
+  const std::size_t begin = at == 0 ? 0 : data.rfind('\n', at - 1);
+  const std::size_t start = begin == std::string_view::npos ? 0 : (at == 0 ? 0 : begin + 1);
+  const std::size_t end = data.find('\n', at);
+  return Line{start,
+              data.substr(start, (end == std::string_view::npos ? data.size() : end) - start)};
+}
+
+bool IsComment(std::string_view line) {
+  const std::string_view t = Trim(line);
+  return t.empty() || t.front() == '#' || t.front() == ';' || StartsWith(t, "//") ||
+         StartsWith(t, "--") || t.front() == '*' || StartsWith(t, "/*");
+}
+
+std::vector<std::string_view> SplitLines(std::string_view data) {
+  std::vector<std::string_view> lines;
+  std::size_t at = 0;
+  while (at < data.size()) {
+    std::size_t end = data.find('\n', at);
+    if (end == std::string_view::npos)
+      end = data.size();
+    std::string_view line = data.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    lines.push_back(line);
+    at = end + 1;
+  }
+  return lines;
+}
+
+std::vector<std::string_view> Split(std::string_view text, std::string_view separators) {
+  std::vector<std::string_view> parts;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t end = text.find_first_of(separators, at);
+    const std::size_t stop = end == std::string_view::npos ? text.size() : end;
+    if (stop > at)
+      parts.push_back(text.substr(at, stop - at));
+    if (end == std::string_view::npos)
+      break;
+    at = end + 1;
+  }
+  return parts;
+}
+
+std::vector<std::string_view> SplitFields(std::string_view line, char separator) {
+  std::vector<std::string_view> fields;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t end = line.find(separator, at);
+    fields.push_back(
+        line.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+    if (end == std::string_view::npos)
+      break;
+    at = end + 1;
+  }
+  return fields;
+}
+
+bool IsText(const ExtractedFile& file) {
+  if (file.kind != ExtractedFile::Kind::kRegular || file.data.empty() ||
+      file.data.size() > (4U << 20)) {
+    return false;
+  }
+  const std::string_view head = file.data.substr(0, 8192);
+  return head.find('\0') == std::string_view::npos && !StartsWith(head,
+                                                                  "\x7F"
+                                                                  "ELF");
+}
+
+bool IsInitPath(std::string_view path) {
+  for (const std::string_view prefix :
+       {"/etc/init.d/", "/etc/rc.d/", "/etc/rc", "/etc/inittab", "/etc/systemd/", "/lib/systemd/",
+        "/usr/lib/systemd/", "/etc/inetd.conf", "/etc/xinetd.d/", "/etc/xinetd.conf", "/etc/init/",
+        "/etc/preinit", "/etc/profile", "/sbin/init.d/"}) {
+    if (StartsWith(path, prefix))
+      return true;
+  }
+  return false;
+}
+
+const std::set<std::string_view>& Shells() {
+  static const std::set<std::string_view> kShells = {"sh",  "ash", "bash", "dash",
+                                                     "zsh", "ksh", "hush", "busybox"};
+  return kShells;
+}
+
+Finding MakeFinding(const ExtractedFile& file,
+                    std::string rule,
+                    Severity severity,
+                    std::vector<std::string> provisions,
+                    std::string message,
+                    std::uint64_t offset,
+                    std::string evidence) {
+  Finding finding;
+  finding.rule_id = std::move(rule);
+  finding.severity = severity;
+  finding.provisions = std::move(provisions);
+  finding.message = std::move(message);
+  finding.path = file.path;
+  finding.chain = file.chain;
+  finding.offset = file.base_offset + offset;
+  finding.evidence = std::move(evidence);
+  return finding;
+}
+
+// --- private keys -----------------------------------------------------------
+
+int NoPassword(char*, int, int, void*) {
+  return 0;
+}
+
+// Returns a description such as "RSA 2048-bit" when `pem` holds a private
+// key OpenSSL (or the OpenSSH format check) accepts; empty otherwise.
+std::string ParsePemKey(std::string_view pem) {
+  if (pem.find("OPENSSH PRIVATE KEY") != std::string_view::npos) {
+    const std::size_t body_start = pem.find('\n');
+    const std::size_t body_end = pem.find("-----END");
+    if (body_start == std::string_view::npos || body_end == std::string_view::npos ||
+        body_end < body_start) {
+      return "";
+    }
+    std::string base64;
+    for (const char c : pem.substr(body_start, body_end - body_start)) {
+      if (!std::isspace(static_cast<unsigned char>(c)))
+        base64.push_back(c);
+    }
+    std::string decoded((base64.size() / 4 + 1) * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                  reinterpret_cast<const unsigned char*>(base64.data()),
+                                  static_cast<int>(base64.size()));
+    if (n < 15 || decoded.compare(0, 15, std::string("openssh-key-v1\0", 15)) != 0)
+      return "";
+    return "OpenSSH";
+  }
+  std::string description;
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr)
+    return "";
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, NoPassword, nullptr);
+  if (key != nullptr) {
+    description = std::string(EVP_PKEY_get0_type_name(key) != nullptr ? EVP_PKEY_get0_type_name(key)
+                                                                      : "key") +
+                  " " + std::to_string(EVP_PKEY_get_bits(key)) + "-bit";
+    EVP_PKEY_free(key);
+  } else {
+    ERR_clear_error();
+    (void)BIO_reset(bio);
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* der = nullptr;
+    long length = 0;
+    if (PEM_read_bio(bio, &name, &header, &der, &length) == 1) {
+      const std::string_view name_view(name);
+      if (name_view == "ENCRYPTED PRIVATE KEY") {
+        const unsigned char* p = der;
+        X509_SIG* sig = d2i_X509_SIG(nullptr, &p, length);
+        if (sig != nullptr) {
+          description = "encrypted PKCS#8";
+          X509_SIG_free(sig);
+        }
+      } else if (std::string_view(header).find("ENCRYPTED") != std::string_view::npos &&
+                 length > 0) {
+        description = "encrypted " + std::string(name_view);
+      }
+      OPENSSL_free(name);
+      OPENSSL_free(header);
+      OPENSSL_free(der);
+    }
+    ERR_clear_error();
+  }
+  BIO_free(bio);
+  return description;
+}
+
+// Parses a DER private key starting at `data`; returns its length and a
+// description, or 0.
+std::size_t ParseDerKey(std::string_view data, std::string* description) {
+  if (data.size() < 16 || static_cast<unsigned char>(data[0]) != 0x30)
+    return 0;
+  const auto* start = reinterpret_cast<const unsigned char*>(data.data());
+  const unsigned char* p = start;
+  EVP_PKEY* key = d2i_AutoPrivateKey(
+      nullptr, &p, static_cast<long>(std::min<std::size_t>(data.size(), 1 << 16)));
+  if (key == nullptr) {
+    ERR_clear_error();
+    return 0;
+  }
+  *description =
+      std::string(EVP_PKEY_get0_type_name(key) != nullptr ? EVP_PKEY_get0_type_name(key) : "key") +
+      " " + std::to_string(EVP_PKEY_get_bits(key)) + "-bit";
+  EVP_PKEY_free(key);
+  return static_cast<std::size_t>(p - start);
+}
+
+// --- components ---------------------------------------------------------------
+
+struct VersionRule {
+  unsigned id;
+  std::string_view name;
+  std::string_view prefix;
+};
+constexpr std::array<VersionRule, 9> kVersionRules = {{
+    {kVersionBusybox, "busybox", "BusyBox v"},
+    {kVersionOpenssl, "openssl", "OpenSSL "},
+    {kVersionDropbear, "dropbear", "dropbear_"},
+    {kVersionLinux, "linux-kernel", "Linux version "},
+    {kVersionOpenssh, "openssh", "OpenSSH_"},
+    {kVersionDnsmasq, "dnsmasq", "dnsmasq-"},
+    {kVersionLighttpd, "lighttpd", "lighttpd/"},
+    {kVersionUboot, "u-boot", "U-Boot "},
+    {kVersionCurl, "curl", "libcurl/"},
+}};
+
+}  // namespace
+
+bool CryptMatches(const std::string& password, const std::string& hash) {
+  crypt_data data{};
+  const char* result = crypt_rn(password.c_str(), hash.c_str(), &data, sizeof(data));
+  return result != nullptr && result[0] != '*' && hash == result;
+}
+
+Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options) {
+  std::unique_ptr<Checker> checker(new Checker());
+  auto binary = MakePatternScanner(BinaryPatterns(), options.engine);
+  if (!binary)
+    return Fail(binary.error().WithContext("binary patterns"));
+  auto text = MakePatternScanner(TextPatterns(), options.engine);
+  if (!text)
+    return Fail(text.error().WithContext("text patterns"));
+  checker->binary_ = std::move(*binary);
+  checker->text_ = std::move(*text);
+  if (!options.password_lists.empty()) {
+    for (const auto& [name, list] :
+         {std::pair{"default-passwords.txt", &checker->default_passwords_},
+          std::pair{"common-passwords.txt", &checker->common_passwords_}}) {
+      auto content = ReadFile(options.password_lists / name);
+      if (!content)
+        return Fail(content.error().WithContext("password list"));
+      std::set<std::string> seen;
+      for (const std::string_view line : SplitLines(*content)) {
+        if (line.empty() || line.front() == '#')
+          continue;
+        if (seen.insert(std::string(line)).second)
+          list->emplace_back(line);
+      }
+    }
+  }
+  return checker;
+}
+
+void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
+  if (file.kind != ExtractedFile::Kind::kRaw)
+    CheckMetadata(file, results);
+  if (file.kind != ExtractedFile::Kind::kRegular && file.kind != ExtractedFile::Kind::kRaw)
+    return;
+  CheckBinaryPatterns(file, results);
+  if (IsText(file)) {
+    if (EndsWith(file.path, "/etc/passwd"))
+      CheckAccounts(file, false, results);
+    if (EndsWith(file.path, "/etc/shadow"))
+      CheckAccounts(file, true, results);
+    CheckText(file, results);
+  }
+}
+
+void Checker::CheckMetadata(const ExtractedFile& file, FileResults* results) const {
+  if (file.kind != ExtractedFile::Kind::kRegular)
+    return;
+  const std::string_view name = Basename(file.path);
+  if ((file.mode & 04000U) != 0 && Shells().count(name) > 0) {
+    results->findings.push_back(MakeFinding(
+        file, "FW-SETUID-SHELL", Severity::kHigh, {"5.6-7"},
+        "A shell is installed setuid: any local user or injected command becomes its owner", 0,
+        "mode " + Hex(file.mode) + ", uid " + std::to_string(file.uid)));
+  }
+  if ((file.mode & 0002U) != 0 && (file.mode & 0111U) != 0) {
+    results->findings.push_back(MakeFinding(
+        file, "FW-WORLD-WRITABLE-EXEC", Severity::kMedium, {"5.6-7"},
+        "An executable file is world-writable: anyone on the device can replace what it runs", 0,
+        "mode " + Hex(file.mode)));
+  }
+  if (name == "adbd" || name == "gdbserver" || name == "gdbserver64") {
+    results->findings.push_back(
+        MakeFinding(file, "FW-DEBUG-TOOL-PRESENT", Severity::kMedium, {"5.6-4", "5.6-6"},
+                    "A debugging tool ships in the image (" + std::string(name) + ")", 0,
+                    std::string(name) + ", " + std::to_string(file.data.size()) + " bytes"));
+  }
+}
+
+void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* results) const {
+  std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t>
+      matches;  // (id, start) -> longest end
+  const auto scanned = binary_->Scan(file.data, [&](const Match& match) {
+    auto& end = matches[{match.id, match.start}];
+    end = std::max(end, match.end);
+  });
+  if (!scanned)
+    return;
+  const std::string_view data = file.data;
+  std::uint64_t der_covered_until = 0;
+  std::set<std::pair<std::string, std::string>> components;
+  // DER candidates are processed in offset order so a PKCS#8 wrapper hides
+  // the key inside it.
+  std::vector<std::pair<std::uint64_t, unsigned>> der;
+  for (const auto& [key, end] : matches) {
+    const auto [id, start] = key;
+    const std::string_view text = data.substr(start, end - start);
+    switch (id) {
+      case kPemKey: {
+        const std::size_t stop = data.find("-----END", start);
+        if (stop == std::string_view::npos || stop - start > 65536)
+          break;
+        const std::size_t line_end = data.find("-----", stop + 8);
+        if (line_end == std::string_view::npos)
+          break;
+        const std::string_view pem = data.substr(start, line_end + 5 - start);
+        const std::string description = ParsePemKey(pem);
+        if (description.empty())
+          break;
+        results->findings.push_back(
+            MakeFinding(file, "FW-PRIVATE-KEY", Severity::kHigh, {"5.4-3"},
+                        "A private key (" + description + ") is embedded in the image", start,
+                        std::string(text) + " [key material masked, " + std::to_string(pem.size()) +
+                            " bytes]"));
+        break;
+      }
+      case kDerRsa:
+      case kDerPkcs8:
+      case kDerEc:
+        der.emplace_back(start, id);
+        break;
+      case kAwsKey:
+      case kGithubToken:
+      case kSlackToken: {
+        static const std::map<unsigned, std::string> kNames = {
+            {kAwsKey, "AWS access key id"},
+            {kGithubToken, "GitHub personal access token"},
+            {kSlackToken, "Slack token"}};
+        results->findings.push_back(MakeFinding(file, "FW-API-TOKEN", Severity::kHigh, {"5.4-3"},
+                                                "A " + kNames.at(id) + " is embedded in the image",
+                                                start, Mask(text)));
+        break;
+      }
+      default:
+        for (const VersionRule& rule : kVersionRules) {
+          if (rule.id != id)
+            continue;
+          std::string version(Trim(text.substr(rule.prefix.size())));
+          if (rule.id == kVersionDropbear)
+            std::replace(version.begin(), version.end(), '_', '.');
+          if (components.insert({std::string(rule.name), version}).second) {
+            results->components.push_back(
+                Component{std::string(rule.name), version, file.path, file.chain});
+          }
+        }
+        break;
+    }
+  }
+  std::sort(der.begin(), der.end());
+  for (const auto& [start, id] : der) {
+    if (start < der_covered_until)
+      continue;
+    for (const std::uint64_t back : {4U, 3U, 2U}) {
+      if (start < back)
+        continue;
+      std::string description;
+      const std::size_t length = ParseDerKey(data.substr(start - back), &description);
+      if (length == 0)
+        continue;
+      der_covered_until = start - back + length;
+      results->findings.push_back(MakeFinding(
+          file, "FW-PRIVATE-KEY", Severity::kHigh, {"5.4-3"},
+          "A DER-encoded private key (" + description + ") is embedded in the image", start - back,
+          "DER private key, " + std::to_string(length) + " bytes [key material masked]"));
+      break;
+    }
+  }
+}
+
+void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
+  const std::string_view data = file.data;
+  const std::string_view path = file.path;
+  const bool accounts = EndsWith(path, "/etc/passwd") || EndsWith(path, "/etc/shadow") ||
+                        EndsWith(path, "/etc/group") || EndsWith(path, "/etc/gshadow");
+  std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> matches;
+  const auto scanned = text_->Scan(data, [&](const Match& match) {
+    auto& end = matches[{match.id, match.start}];
+    end = std::max(end, match.end);
+  });
+  std::set<std::pair<std::string, std::size_t>> reported;  // (rule, line start)
+  auto report = [&](const Line& line, std::string rule, Severity severity,
+                    std::vector<std::string> provisions, std::string message,
+                    std::string evidence) {
+    if (!reported.insert({rule, line.start}).second)
+      return;
+    results->findings.push_back(MakeFinding(file, std::move(rule), severity, std::move(provisions),
+                                            std::move(message), line.start, std::move(evidence)));
+  };
+  if (scanned) {
+    for (const auto& [key, end] : matches) {
+      const auto [id, start] = key;
+      const Line line = LineAt(data, static_cast<std::size_t>(start));
+      if (IsComment(line.text))
+        continue;
+      const std::string lower_line = Lower(line.text);
+      const std::string_view text = data.substr(start, end - start);
+      const std::size_t column = static_cast<std::size_t>(start) - line.start;
+      const std::string before =
+          Lower(line.text.substr(column >= 3 ? column - 3 : 0, std::min<std::size_t>(column, 3)));
+      switch (id) {
+        case kSslOld:
+        case kTlsOld: {
+          const bool negated =
+              !before.empty() && (before.back() == '!' || before.back() == '-' ||
+                                  EndsWith(before, "no-") || EndsWith(before, "no_"));
+          const bool setting = lower_line.find("protocol") != std::string::npos ||
+                               lower_line.find("method") != std::string::npos ||
+                               lower_line.find("version") != std::string::npos;
+          if (negated || !setting)
+            break;
+          report(line, "FW-TLS-OLD-PROTOCOL", Severity::kMedium, {"5.5-1"},
+                 "Configuration enables an obsolete protocol (" +
+                     std::string(Trim(text.substr(0, 6))) + ")",
+                 Printable(Trim(line.text)));
+          break;
+        }
+        case kSslv3Enable:
+          report(line, "FW-TLS-OLD-PROTOCOL", Severity::kMedium, {"5.5-1"},
+                 "Configuration enables SSLv3", Printable(Trim(line.text)));
+          break;
+        case kCipherList: {
+          static const std::set<std::string_view> kWeak = {
+              "RC4", "NULL", "eNULL", "aNULL", "EXPORT", "EXP", "EXPORT40", "EXPORT56", "LOW"};
+          std::string weak;
+          const std::size_t assign = line.text.find_first_of("=: \t", column);
+          if (assign == std::string_view::npos)
+            break;
+          for (const std::string_view token : Split(line.text.substr(assign), " \t:,;\"'=")) {
+            if (token.front() == '!' || token.front() == '-')
+              continue;
+            const std::string_view bare = token.front() == '+' ? token.substr(1) : token;
+            for (const std::string_view part : Split(bare, "-+")) {
+              if (kWeak.count(part) > 0)
+                weak = std::string(part);
+            }
+          }
+          if (weak.empty())
+            break;
+          report(line, "FW-TLS-WEAK-CIPHER", Severity::kMedium, {"5.5-1"},
+                 "Cipher configuration allows " + weak + " ciphers", Printable(Trim(line.text)));
+          break;
+        }
+        case kCurlVerify:
+        case kInsecureFlag:
+        case kNoCheckCertificate:
+        case kCurlK:
+        case kVerifyOff:
+          report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
+                 "Certificate verification is switched off", Printable(Trim(line.text)));
+          break;
+        case kPasswordAssign:
+        case kSecretAssign:
+        case kApiKeyAssign: {
+          if (accounts)
+            break;
+          const std::size_t assign = text.find_first_of(":=");
+          std::string_view value = Trim(text.substr(assign + 1));
+          if (!value.empty() && (value.front() == '"' || value.front() == '\''))
+            value.remove_prefix(1);
+          static const std::set<std::string> kNotSecrets = {
+              "files",    "compat",  "systemd",  "required", "requisite", "sufficient",
+              "optional", "include", "substack", "none",     "null"};
+          if (value.empty() || kNotSecrets.count(Lower(value)) > 0)
+            break;
+          const std::string label = std::string(text.substr(0, assign));
+          if (id == kPasswordAssign) {
+            report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                   "A password is hard-coded in a configuration file or script",
+                   Printable(Trim(label)) + "=" + Mask(value));
+          } else {
+            report(line, "FW-HARDCODED-SECRET", Severity::kHigh, {"5.4-3"},
+                   "A secret or API key is hard-coded in a configuration file or script",
+                   Printable(Trim(label)) + "=" + Mask(value));
+          }
+          break;
+        }
+        case kChpasswd:
+          report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                 "A script sets a fixed account password with chpasswd",
+                 "echo <user>:" + std::string("****") + " | chpasswd");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // Services started at boot, consoles, SSH.
+  const bool init = IsInitPath(path);
+  const bool xinetd_disabled = StartsWith(path, "/etc/xinetd.d/") && [&] {
+    for (const std::string_view l : SplitLines(data)) {
+      const std::string lower = Lower(l);
+      if (!IsComment(l) && lower.find("disable") != std::string::npos &&
+          lower.find("yes") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }();
+  const bool inittab = EndsWith(path, "/etc/inittab");
+  const bool sshd = EndsWith(path, "/sshd_config");
+  if (!init && !sshd)
+    return;
+  static const std::set<std::string_view> kPlaintext = {
+      "telnetd", "utelnetd",  "in.telnetd", "rlogind", "in.rlogind", "rshd",    "in.rshd",
+      "rexecd",  "in.rexecd", "ftpd",       "in.ftpd", "tftpd",      "in.tftpd"};
+  static const std::set<std::string_view> kDebug = {"adbd", "gdbserver", "gdbserver64"};
+  std::string permit_root;
+  std::string password_auth;
+  std::size_t permit_root_at = 0;
+  std::size_t at = 0;
+  for (const std::string_view raw_line : SplitLines(data)) {
+    const std::size_t line_start = at;
+    at += raw_line.size() + 1;
+    if (IsComment(raw_line))
+      continue;
+    const Line line{line_start, raw_line};
+    const std::string_view trimmed = Trim(raw_line);
+    if (sshd) {
+      const auto words = Split(trimmed, " \t=");
+      if (words.size() >= 2) {
+        const std::string key = Lower(words[0]);
+        if (key == "permitrootlogin" && permit_root.empty()) {
+          permit_root = Lower(words[1]);
+          permit_root_at = line_start;
+        }
+        if (key == "passwordauthentication" && password_auth.empty())
+          password_auth = Lower(words[1]);
+      }
+      continue;
+    }
+    std::vector<std::string_view> tokens = Split(trimmed, " \t;&|()`'\"");
+    bool stop = false;
+    for (const std::string_view token : tokens) {
+      if (token == "kill" || token == "killall" || token == "stop" || token == "pkill" ||
+          token == "disable" || token == "rm" || token == "echo") {
+        stop = true;
+      }
+    }
+    if (!stop && !xinetd_disabled) {
+      for (std::string_view token : tokens) {
+        if (token.find('=') != std::string_view::npos)
+          token = token.substr(token.find('=') + 1);
+        if (!token.empty() && token.front() == '-')
+          token.remove_prefix(1);
+        const std::string_view name = Basename(token);
+        if (kPlaintext.count(name) > 0) {
+          report(line, "FW-PLAINTEXT-SERVICE", Severity::kHigh, {"5.6-1", "5.5-1"},
+                 "A plaintext remote-login or file service (" + std::string(name) +
+                     ") is started at boot",
+                 Printable(trimmed));
+          break;
+        }
+        if (kDebug.count(name) > 0) {
+          report(line, "FW-DEBUG-SERVICE", Severity::kHigh, {"5.6-4"},
+                 "A debug service (" + std::string(name) + ") is started at boot",
+                 Printable(trimmed));
+          break;
+        }
+      }
+    }
+    // Console shells without login.
+    const std::string lower = Lower(trimmed);
+    bool root_shell = false;
+    if (inittab) {
+      const auto fields = SplitFields(trimmed, ':');
+      if (fields.size() >= 4) {
+        const std::string_view action = Trim(fields[2]);
+        std::string process(
+            trimmed.substr(fields[0].size() + fields[1].size() + fields[2].size() + 3));
+        const auto words = Split(process, " \t");
+        if ((action == "respawn" || action == "askfirst" || action == "once" || action == "wait") &&
+            !words.empty()) {
+          std::string_view program = words[0];
+          if (!program.empty() && program.front() == '-')
+            program.remove_prefix(1);
+          if (Shells().count(Basename(program)) > 0 &&
+              (Basename(program) != "busybox" ||
+               (words.size() > 1 && Shells().count(words[1]) > 0))) {
+            root_shell = true;
+          }
+        }
+      }
+    }
+    if (lower.find("getty") != std::string::npos) {
+      const auto words = Split(lower, " \t");
+      for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        if ((words[i] == "-a" || words[i] == "--autologin") && words[i + 1] == "root")
+          root_shell = true;
+        if (words[i] == "-l" && Shells().count(Basename(words[i + 1])) > 0 &&
+            std::find(words.begin(), words.end(), "-n") != words.end()) {
+          root_shell = true;
+        }
+      }
+      if (lower.find("--autologin=root") != std::string::npos)
+        root_shell = true;
+    }
+    if (root_shell) {
+      report(line, "FW-CONSOLE-ROOT-SHELL", Severity::kCritical, {"5.6-4", "5.1-1"},
+             "A console gives a root shell without asking for a password", Printable(trimmed));
+    }
+  }
+  if (sshd && permit_root == "yes" && password_auth != "no") {
+    report(Line{permit_root_at, {}}, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
+           "sshd allows root to log in with a password",
+           "PermitRootLogin yes; PasswordAuthentication " +
+               (password_auth.empty() ? std::string("(default yes)") : password_auth));
+  }
+}
+
+void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const {
+  const std::string_view data = file.data;
+  std::size_t at = 0;
+  std::vector<std::pair<std::string, std::size_t>> uid0;
+  for (const std::string_view line : SplitLines(data)) {
+    const std::size_t line_start = at;
+    at += line.size() + 1;
+    if (line.empty() || line.front() == '#')
+      continue;
+    const auto fields = SplitFields(line, ':');
+    if (fields.size() < (shadow ? 2U : 4U))
+      continue;
+    const std::string user(fields[0]);
+    const std::string hash(fields[1]);
+    if (!shadow && fields[2] == "0")
+      uid0.emplace_back(user, line_start);
+    const std::string where = shadow ? "shadow" : "passwd";
+    if (hash.empty()) {
+      results->findings.push_back(
+          MakeFinding(file, "FW-EMPTY-PASSWORD", Severity::kCritical, {"5.1-1"},
+                      "Account '" + user + "' has an empty password: anyone can log in", line_start,
+                      user + "::" + (fields.size() > 2 ? std::string(fields[2]) : "") + ":..."));
+      continue;
+    }
+    if (hash == "x" || hash.front() == '*' || hash.front() == '!' || hash.size() < 13)
+      continue;
+    // A fixed hash is a password every device shares; worse if it is a known one.
+    std::vector<const std::string*> candidates;
+    std::size_t default_budget = default_passwords_.size();
+    std::size_t common_budget = common_passwords_.size();
+    // Slow schemes get a shorter list (see data/firmware/README.md).
+    if (StartsWith(hash, "$1$") || hash.front() == '_') {
+      common_budget = 1000;
+    } else if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
+      const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
+      default_budget = many_rounds ? 16 : 200;
+      common_budget = many_rounds ? 0 : 50;
+    } else if (StartsWith(hash, "$2")) {
+      default_budget = 48;
+      common_budget = 16;
+    } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
+      default_budget = 24;
+      common_budget = 8;
+    }
+    const std::string scheme = hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1) : "DES";
+    std::string matched_list;
+    if (CryptMatches(user, hash))
+      matched_list = "the account name";
+    for (std::size_t i = 0;
+         matched_list.empty() && i < std::min(default_budget, default_passwords_.size()); ++i) {
+      if (CryptMatches(default_passwords_[i], hash))
+        matched_list = "the known-default password list";
+    }
+    for (std::size_t i = 0;
+         matched_list.empty() && i < std::min(common_budget, common_passwords_.size()); ++i) {
+      if (CryptMatches(common_passwords_[i], hash))
+        matched_list = "the common password list";
+    }
+    const std::string masked = user + ":" + scheme + "****:...";
+    if (!matched_list.empty()) {
+      results->findings.push_back(MakeFinding(
+          file, "FW-DEFAULT-PASSWORD", Severity::kCritical, {"5.1-1"},
+          "Account '" + user + "' has a password found in " + matched_list + " (" + where + ")",
+          line_start, masked));
+    } else {
+      results->findings.push_back(MakeFinding(
+          file, "FW-FIXED-PASSWORD-HASH", Severity::kMedium, {"5.1-1"},
+          "Account '" + user + "' ships with a fixed password hash that every device shares (" +
+              where + ")",
+          line_start, masked));
+    }
+  }
+  if (uid0.size() > 1) {
+    for (const auto& [user, line_start] : uid0) {
+      if (user == "root")
+        continue;
+      results->findings.push_back(
+          MakeFinding(file, "FW-UID0-DUPLICATE", Severity::kHigh, {"5.1-1", "5.6-7"},
+                      "Account '" + user + "' has uid 0: a second root account", line_start,
+                      user + ":x:0:..."));
+    }
+  }
+}
+
+}  // namespace provisio::firmware

@@ -1,0 +1,269 @@
+#include "firmware/checks.h"
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include <crypt.h>
+#include <gtest/gtest.h>
+
+#include "provisio/firmware/pattern_scanner.h"
+
+namespace provisio::firmware {
+namespace {
+
+ExtractedFile File(std::string path, std::string content, std::uint32_t mode = 0644) {
+  ExtractedFile file;
+  file.kind = ExtractedFile::Kind::kRegular;
+  file.path = std::move(path);
+  file.chain = "test.bin > tar@0x0";
+  file.mode = mode;
+  auto owned = std::make_shared<const std::string>(std::move(content));
+  file.data = std::string_view(*owned);
+  file.owner = owned;
+  return file;
+}
+
+std::unique_ptr<Checker> MakeChecker(ScannerEngine engine = ScannerEngine::kBest) {
+  AnalyzerOptions options;
+  options.engine = engine;
+  options.password_lists = DefaultPasswordListDir();
+  auto checker = Checker::Create(options);
+  EXPECT_TRUE(checker) << checker.error().message();
+  return std::move(*checker);
+}
+
+std::multiset<std::string> Rules(const Checker& checker, const ExtractedFile& file) {
+  FileResults results;
+  checker.CheckFile(file, &results);
+  std::multiset<std::string> rules;
+  for (const Finding& f : results.findings)
+    rules.insert(f.rule_id);
+  return rules;
+}
+
+std::string Hash(const char* prefix, const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  EXPECT_NE(crypt_gensalt_rn(prefix, 0, nullptr, 0, salt, sizeof(salt)), nullptr);
+  crypt_data data{};
+  return crypt_rn(password.c_str(), salt, &data, sizeof(data));
+}
+
+TEST(CryptTest, VerifiesEverySupportedScheme) {
+  for (const char* prefix : {"_", "$1$", "$5$", "$6$", "$2b$", "$y$"}) {
+    SCOPED_TRACE(prefix);
+    const std::string hash = Hash(prefix, "admin");
+    EXPECT_TRUE(CryptMatches("admin", hash));
+    EXPECT_FALSE(CryptMatches("admin1", hash));
+  }
+}
+
+struct TextCase {
+  const char* name;
+  const char* path;
+  const char* content;
+  std::multiset<std::string> expected;
+};
+
+TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
+  const TextCase cases[] = {
+      {"console shell", "/etc/inittab", "ttyS0::respawn:/bin/sh\n", {"FW-CONSOLE-ROOT-SHELL"}},
+      {"askfirst shell", "/etc/inittab", "::askfirst:-/bin/ash\n", {"FW-CONSOLE-ROOT-SHELL"}},
+      {"getty with login", "/etc/inittab", "ttyS0::respawn:/sbin/getty -L ttyS0 115200\n", {}},
+      {"getty without login",
+       "/etc/inittab",
+       "ttyS0::respawn:/sbin/getty -n -l /bin/sh ttyS0 115200\n",
+       {"FW-CONSOLE-ROOT-SHELL"}},
+      {"systemd autologin",
+       "/etc/systemd/system/serial-getty@.service.d/override.conf",
+       "[Service]\nExecStart=-/sbin/agetty --autologin root -8 --keep-baud 115200 %I\n",
+       {"FW-CONSOLE-ROOT-SHELL"}},
+      {"telnetd in rcS",
+       "/etc/init.d/rcS",
+       "#!/bin/sh\ntelnetd -l /bin/login\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"telnetd killed", "/etc/init.d/rcS", "#!/bin/sh\nkillall telnetd\n# telnetd\n", {}},
+      {"inetd telnet",
+       "/etc/inetd.conf",
+       "telnet stream tcp nowait root /usr/sbin/telnetd telnetd\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"xinetd disabled",
+       "/etc/xinetd.d/telnet",
+       "service telnet\n{\n disable = yes\n server = /usr/sbin/in.telnetd\n}\n",
+       {}},
+      {"systemd telnet",
+       "/lib/systemd/system/telnet.service",
+       "[Service]\nExecStart=/usr/sbin/telnetd -F\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"adbd started", "/etc/init.d/S99adb", "/usr/bin/adbd &\n", {"FW-DEBUG-SERVICE"}},
+      {"telnetd outside init",
+       "/usr/share/doc/readme.txt",
+       "run telnetd -l /bin/login to debug\n",
+       {}},
+      {"ssh root password",
+       "/etc/ssh/sshd_config",
+       "PermitRootLogin yes\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"ssh root keys only",
+       "/etc/ssh/sshd_config",
+       "PermitRootLogin yes\nPasswordAuthentication no\n",
+       {}},
+      {"ssh prohibit-password", "/etc/ssh/sshd_config", "PermitRootLogin prohibit-password\n", {}},
+      {"old protocols",
+       "/etc/nginx/nginx.conf",
+       "ssl_protocols SSLv3 TLSv1 TLSv1.2;\n",
+       {"FW-TLS-OLD-PROTOCOL"}},
+      {"modern protocols",
+       "/etc/nginx/nginx.conf",
+       "ssl_protocols TLSv1.2 TLSv1.3;\n# no SSLv3 protocol\n",
+       {}},
+      {"apache minus sslv3", "/etc/apache2/ssl.conf", "SSLProtocol all -SSLv3 -TLSv1\n", {}},
+      {"lighttpd sslv3",
+       "/etc/lighttpd.conf",
+       "ssl.use-sslv3 = \"enable\"\n",
+       {"FW-TLS-OLD-PROTOCOL"}},
+      {"weak ciphers",
+       "/etc/stunnel.conf",
+       "ciphers = HIGH:RC4-SHA:EXPORT\n",
+       {"FW-TLS-WEAK-CIPHER"}},
+      {"negated ciphers", "/etc/nginx.conf", "ssl_ciphers HIGH:!aNULL:!RC4:-EXPORT;\n", {}},
+      {"curl -k", "/usr/bin/fetch.sh", "curl -s -k https://x.example/\n", {"FW-TLS-NO-VERIFY"}},
+      {"curl --insecure",
+       "/usr/bin/fetch.sh",
+       "curl --insecure https://x.example/\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"wget no check",
+       "/usr/bin/fetch.sh",
+       "wget --no-check-certificate https://x/\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"curlopt",
+       "/usr/src/a.c",
+       "curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"verify = 0", "/etc/stunnel/stunnel.conf", "verify = 0\n", {"FW-TLS-NO-VERIFY"}},
+      {"verify = 2", "/etc/stunnel/stunnel.conf", "verify = 2\n", {}},
+      {"password in script", "/usr/bin/x.sh", "PASSWORD=\"hunter22\"\n", {"FW-HARDCODED-PASSWORD"}},
+      {"password from variable", "/usr/bin/x.sh", "PASSWORD=$1\npassword: ${PW}\n", {}},
+      {"nsswitch", "/etc/nsswitch.conf", "passwd: files systemd\n", {}},
+      {"chpasswd",
+       "/etc/init.d/S01",
+       "echo \"root:admin123\" | chpasswd\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"api key", "/etc/app.conf", "api_key = 0123456789abcdef0123\n", {"FW-HARDCODED-SECRET"}},
+      {"aws key", "/etc/cloud.conf", "id=AKIAIOSFODNN7EXAMPLE\n", {"FW-API-TOKEN"}},
+      {"github token",
+       "/etc/ci.conf",
+       "token ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+       {"FW-API-TOKEN"}},
+      {"empty password",
+       "/etc/passwd",
+       "root:x:0:0::/root:/bin/sh\nguest::100:100::/:/bin/sh\n",
+       {"FW-EMPTY-PASSWORD"}},
+      {"uid 0 twice",
+       "/etc/passwd",
+       "root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\n",
+       {"FW-UID0-DUPLICATE"}},
+      {"locked shadow", "/etc/shadow", "root:*:1:0:99999:7:::\nfoo:!$6$x$y:1:0::::\n", {}},
+  };
+  auto checker = MakeChecker();
+  auto portable = MakeChecker(ScannerEngine::kPortable);
+  for (const TextCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const ExtractedFile file = File(c.path, c.content);
+    EXPECT_EQ(Rules(*checker, file), c.expected);
+    EXPECT_EQ(Rules(*portable, file), c.expected) << "portable engine";
+  }
+}
+
+TEST(CheckerTest, FindsDefaultPasswordsInEveryHashScheme) {
+  auto checker = MakeChecker();
+  for (const char* prefix : {"$1$", "$6$", "$y$"}) {
+    SCOPED_TRACE(prefix);
+    const std::string root_hash = Hash(prefix, "xc3511");
+    const std::string shadow = "root:" + root_hash + ":19000:0:99999:7:::\n" +
+                               "svc:" + Hash(prefix, "Q7#unlisted-pass!") + ":19000::::::\n";
+    FileResults results;
+    checker->CheckFile(File("/etc/shadow", shadow), &results);
+    ASSERT_EQ(results.findings.size(), 2U);
+    EXPECT_EQ(results.findings[0].rule_id, "FW-DEFAULT-PASSWORD");
+    EXPECT_EQ(results.findings[1].rule_id, "FW-FIXED-PASSWORD-HASH");
+    for (const Finding& f : results.findings) {
+      EXPECT_EQ(f.evidence.find("xc3511"), std::string::npos) << "password must be masked";
+      EXPECT_EQ(f.evidence.find(root_hash.substr(root_hash.size() - 8)), std::string::npos)
+          << "hash must be masked";
+    }
+  }
+}
+
+TEST(CheckerTest, ReportsMetadataWeaknesses) {
+  auto checker = MakeChecker();
+  EXPECT_EQ(Rules(*checker, File("/bin/busybox",
+                                 "\x7F"
+                                 "ELF",
+                                 04755)),
+            std::multiset<std::string>{"FW-SETUID-SHELL"});
+  EXPECT_EQ(Rules(*checker, File("/usr/bin/tool",
+                                 "\x7F"
+                                 "ELF",
+                                 0777)),
+            std::multiset<std::string>{"FW-WORLD-WRITABLE-EXEC"});
+  EXPECT_EQ(Rules(*checker, File("/usr/bin/gdbserver",
+                                 "\x7F"
+                                 "ELF",
+                                 0755)),
+            std::multiset<std::string>{"FW-DEBUG-TOOL-PRESENT"});
+  EXPECT_TRUE(Rules(*checker, File("/usr/bin/ls",
+                                   "\x7F"
+                                   "ELF",
+                                   04755))
+                  .empty());
+}
+
+TEST(CheckerTest, ReportsOnlyKeysThatParse) {
+  auto checker = MakeChecker();
+  const std::string fake =
+      "-----BEGIN RSA PRIVATE KEY-----\nnot a key at all\n-----END RSA PRIVATE KEY-----\n";
+  EXPECT_TRUE(Rules(*checker, File("/etc/fake.pem", fake)).empty());
+  const std::string strings = std::string(
+                                  "\x7F"
+                                  "ELF\0\0",
+                                  6) +
+                              "-----BEGIN %s PRIVATE KEY-----" + std::string(1, '\0') +
+                              "ANY PRIVATE KEY";
+  EXPECT_TRUE(Rules(*checker, File("/usr/lib/libcrypto.so", strings)).empty());
+}
+
+TEST(CheckerTest, RecordsComponentVersions) {
+  auto checker = MakeChecker();
+  FileResults results;
+  checker->CheckFile(File("/bin/busybox", std::string("\x7F"
+                                                      "ELF\0",
+                                                      5) +
+                                              "BusyBox v1.36.1 (2024)" + std::string(1, '\0') +
+                                              "SSH-2.0-dropbear_2022.83"),
+                     &results);
+  ASSERT_EQ(results.components.size(), 2U);
+  std::set<std::string> seen;
+  for (const Component& c : results.components)
+    seen.insert(c.name + " " + c.version);
+  EXPECT_EQ(seen, (std::set<std::string>{"busybox 1.36.1", "dropbear 2022.83"}));
+}
+
+TEST(PatternScannerTest, EnginesAgreeOnMatches) {
+  const std::vector<Pattern> patterns = {{1, "AKIA[0-9A-Z]{16}", "AKIA", false, 24},
+                                         {2, "pass(word)?=[a-z]+", "pass", true, 32}};
+  const std::string data = "x AKIAABCDEFGHIJKLMNOP y PASSWORD=abc z";
+  std::vector<std::set<std::pair<unsigned, std::uint64_t>>> results;
+  for (const ScannerEngine engine : {ScannerEngine::kBest, ScannerEngine::kPortable}) {
+    auto scanner = MakePatternScanner(patterns, engine);
+    ASSERT_TRUE(scanner) << scanner.error().message();
+    std::set<std::pair<unsigned, std::uint64_t>> starts;
+    ASSERT_TRUE((*scanner)->Scan(data, [&](const Match& m) { starts.insert({m.id, m.start}); }));
+    results.push_back(starts);
+  }
+  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[1], (std::set<std::pair<unsigned, std::uint64_t>>{{1, 2}, {2, 25}}));
+}
+
+}  // namespace
+}  // namespace provisio::firmware

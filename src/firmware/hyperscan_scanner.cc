@@ -1,0 +1,194 @@
+// The Hyperscan PatternScanner (block mode, leftmost start of match).
+#include "firmware/scanners.h"
+
+#ifdef PROVISIO_WITH_HYPERSCAN
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+
+#include <hs/hs.h>
+#endif
+
+namespace provisio::firmware {
+
+#ifdef PROVISIO_WITH_HYPERSCAN
+namespace {
+
+class HyperscanScanner final : public PatternScanner {
+ public:
+  struct Confirm {
+    std::regex regex;
+    std::size_t max_length = 0;
+  };
+
+  HyperscanScanner(hs_database_t* database,
+                   hs_scratch_t* prototype,
+                   std::map<unsigned, Confirm> confirm)
+      : database_(database), prototype_(prototype), confirm_(std::move(confirm)) {}
+  HyperscanScanner(const HyperscanScanner&) = delete;
+  HyperscanScanner& operator=(const HyperscanScanner&) = delete;
+  ~HyperscanScanner() override {
+    for (hs_scratch_t* scratch : pool_)
+      hs_free_scratch(scratch);
+    hs_free_scratch(prototype_);
+    hs_free_database(database_);
+  }
+
+  Result<void> Scan(std::string_view data,
+                    const std::function<void(const Match&)>& on_match) const override {
+    hs_scratch_t* scratch = Acquire();
+    if (scratch == nullptr)
+      return Fail(ErrorCode::kInternal, "hyperscan: no scratch space");
+    Result<void> result;
+    // Hyperscan reports where matches end; the start is found afterwards by
+    // the pattern's regex in a window before the end (matches are rare).
+    std::set<std::pair<unsigned, std::uint64_t>> ends;
+    const std::function<void(const Match&)> collect = [&](const Match& m) {
+      ends.insert({m.id, m.end});
+    };
+    // Hyperscan takes an unsigned int length: scan in overlapping pieces.
+    constexpr std::size_t kPiece = std::size_t{1} << 30;
+    constexpr std::size_t kOverlap = 4096;
+    std::size_t base = 0;
+    while (true) {
+      const std::size_t length = std::min(kPiece, data.size() - base);
+      Context context{collect, base, base == 0 ? 0 : base + kOverlap};
+      const hs_error_t error =
+          hs_scan(database_, data.data() + base, static_cast<unsigned int>(length), 0, scratch,
+                  OnMatch, &context);
+      if (error != HS_SUCCESS) {
+        result = Fail(ErrorCode::kInternal, "hyperscan: scan failed with " + std::to_string(error));
+        break;
+      }
+      if (base + length >= data.size())
+        break;
+      base += length - kOverlap;
+    }
+    Release(scratch);
+    if (!result)
+      return result;
+    for (const auto& [id, end] : ends) {
+      const auto it = confirm_.find(id);
+      if (it == confirm_.end())
+        continue;
+      const std::size_t from =
+          end > it->second.max_length ? static_cast<std::size_t>(end) - it->second.max_length : 0;
+      const std::string_view window = data.substr(from, static_cast<std::size_t>(end) - from);
+      using Iterator = std::regex_iterator<std::string_view::const_iterator>;
+      for (Iterator m(window.begin(), window.end(), it->second.regex); m != Iterator(); ++m) {
+        const std::size_t start = from + static_cast<std::size_t>(m->position());
+        if (start + static_cast<std::size_t>(m->length()) == end) {
+          on_match(Match{id, start, end});
+          break;
+        }
+      }
+    }
+    return {};
+  }
+
+  std::string_view Engine() const override { return "hyperscan"; }
+
+ private:
+  struct Context {
+    const std::function<void(const Match&)>& on_match;
+    std::size_t base;
+    std::size_t report_from;  // Matches ending before this were seen in the previous piece.
+  };
+
+  static int OnMatch(
+      unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* raw) {
+    auto* context = static_cast<Context*>(raw);
+    if (context->base + to <= context->report_from)
+      return 0;
+    context->on_match(Match{id, context->base + to, context->base + to});
+    return 0;
+  }
+
+  hs_scratch_t* Acquire() const {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!pool_.empty()) {
+        hs_scratch_t* scratch = pool_.back();
+        pool_.pop_back();
+        return scratch;
+      }
+    }
+    hs_scratch_t* scratch = nullptr;
+    return hs_clone_scratch(prototype_, &scratch) == HS_SUCCESS ? scratch : nullptr;
+  }
+
+  void Release(hs_scratch_t* scratch) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pool_.push_back(scratch);
+  }
+
+  hs_database_t* database_;
+  hs_scratch_t* prototype_;
+  std::map<unsigned, Confirm> confirm_;
+  mutable std::mutex mutex_;
+  mutable std::vector<hs_scratch_t*> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>& patterns) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned int> flags;
+  std::vector<unsigned int> ids;
+  std::map<unsigned, HyperscanScanner::Confirm> confirm;
+  for (const Pattern& pattern : patterns) {
+    try {
+      auto syntax = std::regex::ECMAScript | std::regex::optimize;
+      if (pattern.caseless)
+        syntax |= std::regex::icase;
+      confirm[pattern.id] = {std::regex(pattern.regex, syntax), pattern.max_length};
+    } catch (const std::regex_error& e) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "pattern " + std::to_string(pattern.id) + " does not compile: " + e.what());
+    }
+    expressions.push_back(pattern.regex.c_str());
+    flags.push_back(HS_FLAG_DOTALL | (pattern.caseless ? HS_FLAG_CASELESS : 0U));
+    ids.push_back(pattern.id);
+  }
+  hs_database_t* database = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
+                       &database, &error) != HS_SUCCESS) {
+    std::string message = "hyperscan: pattern ";
+    if (error != nullptr) {
+      message += std::to_string(error->expression) + ": " + (error->message ? error->message : "");
+      hs_free_compile_error(error);
+    }
+    return Fail(ErrorCode::kInvalidArgument, message);
+  }
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(database, &scratch) != HS_SUCCESS) {
+    hs_free_database(database);
+    return Fail(ErrorCode::kInternal, "hyperscan: cannot allocate scratch space");
+  }
+  return std::unique_ptr<PatternScanner>(
+      new HyperscanScanner(database, scratch, std::move(confirm)));
+}
+
+#else
+
+Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>&) {
+  return Fail(ErrorCode::kUnsupported, "this build has no Hyperscan");
+}
+
+#endif
+
+Result<std::unique_ptr<PatternScanner>> MakePatternScanner(const std::vector<Pattern>& patterns,
+                                                           ScannerEngine engine) {
+  if (engine == ScannerEngine::kBest) {
+    auto hyperscan = MakeHyperscanScanner(patterns);
+    if (hyperscan || hyperscan.error().code() != ErrorCode::kUnsupported)
+      return hyperscan;
+  }
+  return MakePortableScanner(patterns);
+}
+
+}  // namespace provisio::firmware

@@ -1,0 +1,231 @@
+#include "provisio/firmware/report.h"
+
+#include <map>
+#include <set>
+
+#include "formats/document.h"
+#include "provisio/core/version.h"
+
+namespace provisio::firmware {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Location(const Finding& finding) {
+  return finding.chain + " > " + finding.path;
+}
+
+// SARIF artifact URI for a path inside the image (relative, percent-safe).
+std::string ArtifactUri(const Finding& finding) {
+  std::string uri = "image";
+  for (const char c : finding.chain + "/" + finding.path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri.push_back(c);
+    } else if (c == ' ') {
+      continue;
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri.push_back('%');
+      uri.push_back(kHex[u >> 4]);
+      uri.push_back(kHex[u & 0xFU]);
+    }
+  }
+  return uri;
+}
+
+std::string SarifLevel(Severity severity) {
+  switch (severity) {
+    case Severity::kLow:
+      return "note";
+    case Severity::kMedium:
+      return "warning";
+    case Severity::kHigh:
+    case Severity::kCritical:
+      return "error";
+  }
+  return "warning";
+}
+
+}  // namespace
+
+std::string ToJson(const ScanReport& report) {
+  Json root = Json::object();
+  root["schema"] = "provisio.firmware-scan/v1";
+  root["image"] = {{"path", report.image_path}, {"sha256", report.image_sha256}};
+  root["statistics"] = {{"image_bytes", report.statistics.image_bytes},
+                        {"extracted_bytes", report.statistics.extracted_bytes},
+                        {"files", report.statistics.files},
+                        {"containers", report.statistics.containers}};
+  Json findings = Json::array();
+  for (const Finding& f : report.findings) {
+    findings.push_back({{"rule", f.rule_id},
+                        {"severity", std::string(ToString(f.severity))},
+                        {"provisions", f.provisions},
+                        {"message", f.message},
+                        {"path", f.path},
+                        {"chain", f.chain},
+                        {"offset", f.offset},
+                        {"evidence", f.evidence}});
+  }
+  root["findings"] = std::move(findings);
+  Json components = Json::array();
+  for (const Component& c : report.components) {
+    components.push_back(
+        {{"name", c.name}, {"version", c.version}, {"path", c.path}, {"chain", c.chain}});
+  }
+  root["components"] = std::move(components);
+  Json notes = Json::array();
+  for (const UnpackNote& n : report.notes)
+    notes.push_back({{"chain", n.chain}, {"message", n.message}});
+  root["notes"] = std::move(notes);
+  root["containers"] = report.containers;
+  return formats::DumpJson(root) + "\n";
+}
+
+std::string ToSarif(const ScanReport& report) {
+  std::map<std::string, const Finding*> rules;
+  for (const Finding& f : report.findings)
+    rules.emplace(f.rule_id, &f);
+  Json rule_list = Json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const auto& [id, example] : rules) {
+    rule_index[id] = rule_list.size();
+    std::string provisions;
+    for (const std::string& p : example->provisions)
+      provisions += (provisions.empty() ? "" : ", ") + p;
+    rule_list.push_back(
+        {{"id", id},
+         {"name", id},
+         {"shortDescription", {{"text", example->message}}},
+         {"helpUri", "https://www.etsi.org/deliver/etsi_en/303600_303699/303645/"},
+         {"properties", {{"provisions", example->provisions}, {"tags", example->provisions}}},
+         {"defaultConfiguration", {{"level", SarifLevel(example->severity)}}},
+         {"fullDescription",
+          {{"text", "EN 303 645 provision(s) " + provisions + ": " + example->message}}}});
+  }
+  Json results = Json::array();
+  for (const Finding& f : report.findings) {
+    Json region = {{"byteOffset", f.offset}};
+    results.push_back(
+        {{"ruleId", f.rule_id},
+         {"ruleIndex", rule_index[f.rule_id]},
+         {"level", SarifLevel(f.severity)},
+         {"message",
+          {{"text", f.message + " [" + Location(f) + " @" + std::to_string(f.offset) +
+                        "]: " + f.evidence}}},
+         {"locations",
+          Json::array({{{"physicalLocation",
+                         {{"artifactLocation", {{"uri", ArtifactUri(f)}}}, {"region", region}}},
+                        {"logicalLocations", Json::array({{{"fullyQualifiedName", Location(f)},
+                                                           {"kind", "module"}}})}}})},
+         {"properties",
+          {{"severity", std::string(ToString(f.severity))},
+           {"provisions", f.provisions},
+           {"evidence", f.evidence},
+           {"chain", f.chain}}}});
+  }
+  Json notifications = Json::array();
+  for (const UnpackNote& n : report.notes) {
+    notifications.push_back(
+        {{"level", "warning"}, {"message", {{"text", n.chain + ": " + n.message}}}});
+  }
+  Json run = {{"tool",
+               {{"driver",
+                 {{"name", "provisio"},
+                  {"version", std::string(ToolVersion())},
+                  {"informationUri", "https://example.invalid/provisio"},
+                  {"rules", rule_list}}}}},
+              {"invocations", Json::array({{{"executionSuccessful", true},
+                                            {"toolExecutionNotifications", notifications}}})},
+              {"results", results},
+              {"properties", {{"image", report.image_path}, {"imageSha256", report.image_sha256}}}};
+  Json root = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+               {"version", "2.1.0"},
+               {"runs", Json::array({run})}};
+  return formats::DumpJson(root) + "\n";
+}
+
+std::string ToCycloneDx(const ScanReport& report, const Clock& clock, std::string_view serial) {
+  Json components = Json::array();
+  std::set<std::string> refs;
+  for (const Component& c : report.components) {
+    std::string ref = c.name + "@" + c.version;
+    if (!refs.insert(ref).second)
+      continue;
+    Json component = {
+        {"type", c.name == "linux-kernel" ? "operating-system" : "application"},
+        {"bom-ref", ref},
+        {"name", c.name},
+        {"version", c.version},
+        {"properties",
+         Json::array({{{"name", "provisio:firmware:path"}, {"value", c.chain + " > " + c.path}}})}};
+    components.push_back(std::move(component));
+  }
+  Json root = {
+      {"bomFormat", "CycloneDX"},
+      {"specVersion", "1.6"},
+      {"serialNumber", "urn:uuid:" + std::string(serial)},
+      {"version", 1},
+      {"metadata",
+       {{"timestamp", FormatUtc(clock.Now())},
+        {"tools",
+         {{"components", Json::array({{{"type", "application"},
+                                       {"name", "provisio"},
+                                       {"version", std::string(ToolVersion())}}})}}},
+        {"component",
+         {{"type", "firmware"},
+          {"bom-ref", "image"},
+          {"name", report.image_path},
+          {"hashes", Json::array({{{"alg", "SHA-256"}, {"content", report.image_sha256}}})}}}}},
+      {"components", components}};
+  return formats::DumpJson(root) + "\n";
+}
+
+Result<evidence::EvidenceRecord> MakeEvidence(const ScanReport& report,
+                                              std::string_view product_version,
+                                              const Clock& clock) {
+  auto record = evidence::MakeRecord("firmware.scan", clock);
+  if (!record)
+    return Fail(record.error());
+  record->title = "Firmware hardening scan of " + report.image_path;
+  record->product.software_version = std::string(product_version);
+  record->tool.command = "provisio firmware scan";
+  std::map<std::string, std::vector<const Finding*>> by_provision;
+  for (const Finding& f : report.findings) {
+    for (const std::string& p : f.provisions)
+      by_provision[p].push_back(&f);
+  }
+  for (const std::string& id : CheckedProvisions()) {
+    evidence::ProvisionResult result;
+    result.id = id;
+    const auto it = by_provision.find(id);
+    if (it == by_provision.end()) {
+      result.outcome = evidence::Outcome::kPass;
+      result.summary =
+          "Functional test: the firmware scan found no non-conformity for this provision.";
+    } else {
+      result.outcome = evidence::Outcome::kFail;
+      std::set<std::string> rules;
+      for (const Finding* f : it->second)
+        rules.insert(f->rule_id);
+      std::string list;
+      for (const std::string& r : rules)
+        list += (list.empty() ? "" : ", ") + r;
+      result.summary =
+          std::to_string(it->second.size()) + " finding(s) in the firmware image: " + list + ".";
+    }
+    record->provisions.push_back(std::move(result));
+  }
+  record->files.push_back(evidence::FileReference{report.image_path, report.image_sha256,
+                                                  report.statistics.image_bytes, "input"});
+  Json details = {{"findings", report.findings.size()},
+                  {"components", report.components.size()},
+                  {"unpack_notes", report.notes.size()},
+                  {"extracted_bytes", report.statistics.extracted_bytes},
+                  {"files", report.statistics.files}};
+  record->details_json = formats::DumpJson(details);
+  return record;
+}
+
+}  // namespace provisio::firmware

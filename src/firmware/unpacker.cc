@@ -1,0 +1,544 @@
+#include "firmware/unpacker.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <functional>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "firmware/headers.h"
+
+namespace provisio::firmware {
+namespace {
+
+std::string Hex(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value & 0xFU]);
+    value >>= 4;
+  } while (value != 0);
+  return "0x" + out;
+}
+
+bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
+  return at <= data.size() && data.size() - at >= magic.size() &&
+         std::memcmp(data.data() + at, magic.data(), magic.size()) == 0;
+}
+
+std::uint32_t Le32At(std::string_view data, std::size_t at) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
+         (std::uint32_t{p[3]} << 24);
+}
+
+// Bytes that can start a magic we look for.
+constexpr std::array<bool, 256> MakeFirstBytes() {
+  std::array<bool, 256> table{};
+  constexpr std::array<unsigned char, 14> kFirst = {'h', 0x1F, 0xFD, 'B', 0x28, '0',  'u',
+                                                    'P', 0x53, 0x27, 'H', 0x5D, 0x85, 'U'};
+  for (const unsigned char c : kFirst) {
+    table[c] = true;
+  }
+  return table;
+}
+constexpr std::array<bool, 256> kFirstBytes = MakeFirstBytes();
+
+std::uint64_t Fingerprint(std::string_view blob) {
+  const std::size_t edge = std::min<std::size_t>(blob.size(), 4096);
+  const std::uint64_t head = std::hash<std::string_view>{}(blob.substr(0, edge));
+  const std::uint64_t tail = std::hash<std::string_view>{}(blob.substr(blob.size() - edge));
+  return (head * 0x9E3779B97F4A7C15ULL) ^ tail ^ (blob.size() << 1);
+}
+
+bool LooksLikeLzma(std::string_view data, std::size_t at) {
+  if (data.size() - at < 13 || static_cast<unsigned char>(data[at]) != 0x5D)
+    return false;
+  const std::uint32_t dict = Le32At(data, at + 1);
+  if (dict < (1U << 16) || dict > (1U << 26) || (dict & (dict - 1)) != 0)
+    return false;
+  const std::uint32_t size_high = Le32At(data, at + 9);
+  return size_high == 0 || size_high == 0xFFFFFFFFU;
+}
+
+}  // namespace
+
+std::string NormalizeImagePath(std::string_view raw, bool* escaped) {
+  std::vector<std::string> parts;
+  std::size_t i = 0;
+  while (i <= raw.size()) {
+    const std::size_t slash = raw.find('/', i);
+    const std::size_t end = slash == std::string_view::npos ? raw.size() : slash;
+    std::string part(raw.substr(i, end - i));
+    i = end + 1;
+    if (part.empty() || part == ".")
+      continue;
+    if (part == "..") {
+      if (parts.empty()) {
+        if (escaped != nullptr)
+          *escaped = true;
+      } else {
+        parts.pop_back();
+      }
+      continue;
+    }
+    for (char& c : part) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+        c = '?';
+    }
+    parts.push_back(std::move(part));
+  }
+  std::string out;
+  for (const std::string& part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+Unpacker::Unpacker(const UnpackLimits& limits, FileSink sink)
+    : limits_(limits), sink_(std::move(sink)) {
+}
+
+void Unpacker::Note(std::string_view chain, std::string message) {
+  if (notes_.size() >= 1000)
+    return;
+  notes_.push_back(UnpackNote{std::string(chain), std::move(message)});
+}
+
+bool Unpacker::Reserve(std::uint64_t bytes, std::string_view chain) {
+  if (budget_exhausted_)
+    return false;
+  if (bytes > limits_.max_total_bytes - std::min(extracted_bytes_, limits_.max_total_bytes)) {
+    budget_exhausted_ = true;
+    Note(chain, "total extracted size limit (" + std::to_string(limits_.max_total_bytes) +
+                    " bytes) reached; the rest of the image was not unpacked");
+    return false;
+  }
+  extracted_bytes_ += bytes;
+  return true;
+}
+
+bool Unpacker::CountFile(std::string_view chain) {
+  if (files_exhausted_)
+    return false;
+  if (files_ >= limits_.max_files) {
+    files_exhausted_ = true;
+    Note(chain, "file count limit (" + std::to_string(limits_.max_files) +
+                    ") reached; further files were skipped");
+    return false;
+  }
+  ++files_;
+  return true;
+}
+
+void Unpacker::EmitFile(ExtractedFile file, unsigned depth) {
+  if (!CountFile(file.chain))
+    return;
+  sink_(file);
+  if (file.kind == ExtractedFile::Kind::kRegular && !file.data.empty()) {
+    UnpackFileContents(file, depth);
+  }
+}
+
+void Unpacker::Unpack(std::shared_ptr<const std::string> image, std::string_view name) {
+  const std::string_view view(*image);
+  Carve(image, view, std::string(name), 0);
+}
+
+bool Unpacker::EnterBlob(std::string_view blob, const std::string& chain, unsigned depth) {
+  if (depth > limits_.max_depth) {
+    Note(chain, "nesting depth limit (" + std::to_string(limits_.max_depth) +
+                    ") reached; scanned as raw data without unpacking");
+    return false;
+  }
+  const std::uint64_t fingerprint = Fingerprint(blob);
+  if (std::find(ancestors_.begin(), ancestors_.end(), fingerprint) != ancestors_.end()) {
+    Note(chain, "cycle: this data repeats a container it is inside of; not unpacked again");
+    return false;
+  }
+  ancestors_.push_back(fingerprint);
+  return true;
+}
+
+void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
+                     std::string_view blob,
+                     const std::string& chain,
+                     unsigned depth) {
+  std::vector<Region> regions;
+  if (EnterBlob(blob, chain, depth)) {
+    std::uint64_t next_free = 0;
+    bool jffs2_noted = false;
+    bool ubi_noted = false;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(blob.data());
+    for (std::size_t i = 0; i < blob.size(); ++i) {
+      if (!kFirstBytes[bytes[i]])
+        continue;
+      if (!jffs2_noted && bytes[i] == 0x85 && i + 4 <= blob.size() && bytes[i + 1] == 0x19 &&
+          ((bytes[i + 3] == 0xE0 && (bytes[i + 2] == 1 || bytes[i + 2] == 2)) ||
+           (bytes[i + 3] == 0x20 && bytes[i + 2] == 3)) &&
+          i % 4 == 0) {
+        jffs2_noted = true;
+        Note(chain + " > jffs2@" + Hex(i),
+             "JFFS2 nodes found; JFFS2 is not unpacked by this version, scanned as raw data");
+        continue;
+      }
+      if (!ubi_noted && StartsWith(blob, i, "UBI#") && i % 4 == 0) {
+        ubi_noted = true;
+        Note(chain + " > ubi@" + Hex(i),
+             "UBI erase-count header found; UBI/UBIFS is not unpacked by this version, scanned as "
+             "raw data");
+        continue;
+      }
+      if (i < next_free)
+        continue;
+      Region region;
+      if (TryContainer(owner, blob, i, chain, depth, &region) && region.start >= next_free) {
+        if (region.end > region.start) {
+          regions.push_back(region);
+          next_free = region.end;
+          i = static_cast<std::size_t>(region.end) - 1;
+        }
+      }
+      if (budget_exhausted_)
+        break;
+    }
+    ancestors_.pop_back();
+  }
+  // Everything no container claimed is scanned as raw bytes.
+  std::uint64_t at = 0;
+  regions.push_back(Region{blob.size(), blob.size()});
+  for (const Region& region : regions) {
+    if (region.start > at) {
+      ExtractedFile raw;
+      raw.kind = ExtractedFile::Kind::kRaw;
+      raw.path = "(raw)";
+      raw.chain = chain;
+      raw.base_offset = at;
+      raw.owner = owner;
+      raw.data = blob.substr(at, region.start - at);
+      sink_(std::move(raw));
+    }
+    at = std::max(at, region.end);
+  }
+}
+
+bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
+                            std::string_view blob,
+                            std::size_t at,
+                            const std::string& chain,
+                            unsigned depth,
+                            Region* region) {
+  const auto byte = static_cast<unsigned char>(blob[at]);
+  std::size_t start = at;
+  std::string_view kind;
+  if (byte == 'h' && StartsWith(blob, at, "hsqs")) {
+    kind = "squashfs";
+  } else if (byte == 0x27 && StartsWith(blob, at, "\x27\x05\x19\x56")) {
+    kind = "uimage";
+  } else if (byte == 'H' && StartsWith(blob, at, "HDR0")) {
+    kind = "trx";
+  } else if (byte == 0x1F && StartsWith(blob, at, "\x1F\x8B\x08") && blob.size() - at > 18 &&
+             static_cast<unsigned char>(blob[at + 3]) < 0x20) {
+    kind = "gzip";
+  } else if (byte == 0xFD && StartsWith(blob, at,
+                                        std::string_view("\xFD"
+                                                         "7zXZ\0",
+                                                         6))) {
+    kind = "xz";
+  } else if (byte == 'B' && StartsWith(blob, at, "BZh") && blob.size() - at > 10 &&
+             blob[at + 3] >= '1' && blob[at + 3] <= '9' &&
+             StartsWith(blob, at + 4, "\x31\x41\x59\x26\x53\x59")) {
+    kind = "bzip2";
+  } else if (byte == 0x28 && StartsWith(blob, at, "\x28\xB5\x2F\xFD")) {
+    kind = "zstd";
+  } else if (byte == 0x5D && LooksLikeLzma(blob, at)) {
+    kind = "lzma";
+  } else if (byte == '0' && (StartsWith(blob, at, "070701") || StartsWith(blob, at, "070702") ||
+                             StartsWith(blob, at, "070707"))) {
+    kind = "cpio";
+  } else if (byte == 'u' && StartsWith(blob, at, "ustar") && at >= 257) {
+    kind = "tar";
+    start = at - 257;
+  } else if (byte == 'P' && StartsWith(blob, at, "PK\x03\x04")) {
+    kind = "zip";
+  } else if (byte == 0x53 && at >= 1080 && StartsWith(blob, at, "\x53\xEF") &&
+             LooksLikeExt(blob.substr(at - 1080))) {
+    kind = "ext";
+    start = at - 1080;
+  } else {
+    return false;
+  }
+  const std::string_view data = blob.substr(start);
+  const std::string child = chain + " > " + std::string(kind) + "@" + Hex(start);
+  std::uint64_t used = 0;
+  if (kind == "squashfs") {
+    if (!EnterBlob(data.substr(0, std::min<std::size_t>(data.size(), 1 << 20)), child, depth + 1)) {
+      return false;
+    }
+    used = ReadSquashfs(*this, data, child, depth + 1);
+    ancestors_.pop_back();
+  } else if (kind == "ext") {
+    if (!EnterBlob(data.substr(0, std::min<std::size_t>(data.size(), 1 << 20)), child, depth + 1)) {
+      return false;
+    }
+    used = ReadExt(*this, data, child, depth + 1);
+    ancestors_.pop_back();
+  } else if (kind == "uimage") {
+    used = ReadUImage(owner, data, child, depth + 1);
+  } else if (kind == "trx") {
+    used = ReadTrx(owner, data, child, depth + 1);
+  } else if (kind == "cpio" || kind == "tar" || kind == "zip") {
+    used = ReadArchive(owner, data, kind, child, depth + 1);
+  } else {
+    // Compressed streams: their length is only known to the decoder, so
+    // the carver keeps looking inside them (region of length 0).
+    if (Decompress(data, kind, child, depth + 1) == 0)
+      return false;
+    *region = Region{start, start};
+    return true;
+  }
+  if (used == 0)
+    return false;
+  containers_.push_back(child);
+  *region = Region{start, start + std::min<std::uint64_t>(used, data.size())};
+  return true;
+}
+
+void Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
+  const std::string_view data = file.data;
+  std::size_t at = std::string_view::npos;
+  for (const std::size_t candidate : {std::size_t{0}, std::size_t{257}, std::size_t{1080}}) {
+    if (candidate >= data.size())
+      break;
+    const auto byte = static_cast<unsigned char>(data[candidate]);
+    if ((candidate == 0 && kFirstBytes[byte] && byte != 'u' && byte != 0x53) ||
+        (candidate == 257 && byte == 'u') || (candidate == 1080 && byte == 0x53)) {
+      at = candidate;
+      break;
+    }
+  }
+  if (at == std::string_view::npos)
+    return;
+  Region region;
+  (void)TryContainer(file.owner, data, at, file.chain + " > " + file.path, depth, &region);
+}
+
+std::uint64_t Unpacker::Decompress(std::string_view stream,
+                                   std::string_view kind,
+                                   const std::string& chain,
+                                   unsigned depth) {
+  archive* reader = archive_read_new();
+  if (reader == nullptr)
+    return 0;
+  archive_read_support_filter_all(reader);
+  archive_read_support_format_raw(reader);
+  std::string out;
+  bool ok = archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
+  archive_entry* entry = nullptr;
+  ok = ok && archive_read_next_header(reader, &entry) == ARCHIVE_OK &&
+       archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
+  bool truncated = false;
+  bool stream_error = false;
+  if (ok) {
+    const std::uint64_t ratio_cap =
+        std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
+    const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
+    std::array<char, 1 << 16> buffer{};
+    while (true) {
+      const la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
+      if (n == 0)
+        break;
+      if (n < 0) {
+        stream_error = true;
+        break;
+      }
+      if (out.size() + static_cast<std::size_t>(n) > cap) {
+        truncated = true;
+        Note(chain, cap == ratio_cap
+                        ? "decompression stopped at " + std::to_string(cap) +
+                              " bytes: ratio above " + std::to_string(limits_.max_ratio) +
+                              " (possible decompression bomb); the rest was not unpacked"
+                        : "decompression stopped at the per-file limit of " + std::to_string(cap) +
+                              " bytes");
+        break;
+      }
+      out.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+  }
+  archive_read_free(reader);
+  if (!ok || out.empty()) {
+    return 0;
+  }
+  if (stream_error && !truncated) {
+    Note(chain, std::string(kind) + " stream ended with an error after " +
+                    std::to_string(out.size()) + " bytes; the decoded part was scanned");
+  }
+  if (!Reserve(out.size(), chain))
+    return 0;
+  containers_.push_back(chain);
+  auto owned = std::make_shared<const std::string>(std::move(out));
+  Carve(owned, std::string_view(*owned), chain, depth);
+  return 1;
+}
+
+std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& owner,
+                                    std::string_view data,
+                                    std::string_view kind,
+                                    const std::string& chain,
+                                    unsigned depth) {
+  (void)owner;
+  archive* reader = archive_read_new();
+  if (reader == nullptr)
+    return 0;
+  if (kind == "tar") {
+    archive_read_support_format_tar(reader);
+  } else if (kind == "cpio") {
+    archive_read_support_format_cpio(reader);
+  } else {
+    archive_read_support_format_zip_streamable(reader);
+  }
+  if (archive_read_open_memory(reader, data.data(), data.size()) != ARCHIVE_OK) {
+    archive_read_free(reader);
+    return 0;
+  }
+  const std::uint64_t ratio_cap =
+      std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{data.size()});
+  std::uint64_t produced = 0;
+  std::uint64_t entries = 0;
+  std::uint64_t end = 0;
+  bool path_escape_noted = false;
+  archive_entry* entry = nullptr;
+  int status = ARCHIVE_OK;
+  while ((status = archive_read_next_header(reader, &entry)) == ARCHIVE_OK ||
+         status == ARCHIVE_WARN) {
+    ++entries;
+    const la_int64_t header_at = archive_read_header_position(reader);
+    const char* name = archive_entry_pathname(entry);
+    bool escaped = false;
+    ExtractedFile file;
+    file.path = NormalizeImagePath(name != nullptr ? name : "", &escaped);
+    if (escaped && !path_escape_noted) {
+      path_escape_noted = true;
+      Note(chain,
+           "entry '" + file.path + "' tried to leave the archive root with '..'; kept inside it");
+    }
+    file.chain = chain;
+    file.mode = static_cast<std::uint32_t>(archive_entry_mode(entry)) & 07777U;
+    file.uid = static_cast<std::uint32_t>(archive_entry_uid(entry));
+    const la_int64_t size = archive_entry_size(entry);
+    const auto type = archive_entry_filetype(entry);
+    if (header_at >= 0) {
+      end = std::max<std::uint64_t>(end,
+                                    static_cast<std::uint64_t>(header_at) + 512 +
+                                        static_cast<std::uint64_t>(std::max<la_int64_t>(size, 0)));
+    }
+    if (type == AE_IFDIR) {
+      file.kind = ExtractedFile::Kind::kDirectory;
+    } else if (type == AE_IFLNK) {
+      file.kind = ExtractedFile::Kind::kSymlink;
+      const char* target = archive_entry_symlink(entry);
+      file.link_target = target != nullptr ? target : "";
+    } else if (type == AE_IFREG && archive_entry_hardlink(entry) == nullptr) {
+      file.kind = ExtractedFile::Kind::kRegular;
+      const std::uint64_t want = static_cast<std::uint64_t>(std::max<la_int64_t>(size, 0));
+      const std::uint64_t cap =
+          std::min(limits_.max_file_bytes, ratio_cap - std::min(ratio_cap, produced));
+      if (want > cap) {
+        Note(chain, "entry '" + file.path + "' (" + std::to_string(want) +
+                        " bytes) exceeds the size or ratio limit; only its first " +
+                        std::to_string(cap) + " bytes were scanned");
+      }
+      const std::uint64_t take = std::min(want, cap);
+      if (!Reserve(take, chain))
+        break;
+      auto content = std::make_shared<std::string>();
+      content->resize(static_cast<std::size_t>(take));
+      std::size_t got = 0;
+      while (got < content->size()) {
+        const la_ssize_t n =
+            archive_read_data(reader, content->data() + got, content->size() - got);
+        if (n <= 0)
+          break;
+        got += static_cast<std::size_t>(n);
+      }
+      content->resize(got);
+      produced += got;
+      file.owner = content;
+      file.data = std::string_view(*content);
+    } else {
+      file.kind = ExtractedFile::Kind::kOther;
+    }
+    EmitFile(std::move(file), depth);
+    if (budget_exhausted_ || files_exhausted_)
+      break;
+  }
+  if (status == ARCHIVE_FATAL && entries > 0) {
+    const char* why = archive_error_string(reader);
+    Note(chain, std::string(kind) + " archive damaged after " + std::to_string(entries) +
+                    " entries: " + (why != nullptr ? why : "unknown error"));
+  }
+  archive_read_free(reader);
+  if (entries == 0)
+    return 0;
+  return std::max<std::uint64_t>(end + 1024, 1);
+}
+
+std::uint64_t Unpacker::ReadUImage(const std::shared_ptr<const std::string>& owner,
+                                   std::string_view data,
+                                   const std::string& chain,
+                                   unsigned depth) {
+  auto header = ParseUImage(data);
+  if (!header)
+    return 0;
+  containers_.push_back(chain);
+  if (header->truncated) {
+    Note(chain, "uImage '" + header->name + "' payload truncated: header says " +
+                    std::to_string(header->data_size) + " bytes");
+  } else if (!header->data_crc_ok) {
+    Note(chain, "uImage '" + header->name + "' data CRC mismatch; unpacked anyway");
+  }
+  std::size_t index = 0;
+  for (const auto& [offset, size] : header->parts) {
+    const std::string_view part = data.substr(offset, size);
+    const std::string part_chain =
+        header->parts.size() > 1 ? chain + "#" + std::to_string(index) : chain;
+    ++index;
+    const UImageCompression compression = header->compression;
+    if (compression == UImageCompression::kNone) {
+      Carve(owner, part, part_chain, depth);
+    } else if (Decompress(part, ToString(compression),
+                          part_chain + " > " + std::string(ToString(compression)), depth) == 0) {
+      Note(part_chain, "uImage payload compressed with " + std::string(ToString(compression)) +
+                           " could not be decompressed; scanned as raw data");
+      Carve(owner, part, part_chain, depth);
+    }
+  }
+  return kUImageHeaderSize +
+         std::min<std::uint64_t>(header->data_size, data.size() - kUImageHeaderSize);
+}
+
+std::uint64_t Unpacker::ReadTrx(const std::shared_ptr<const std::string>& owner,
+                                std::string_view data,
+                                const std::string& chain,
+                                unsigned depth) {
+  auto header = ParseTrx(data);
+  if (!header)
+    return 0;
+  containers_.push_back(chain);
+  if (header->truncated) {
+    Note(chain, "TRX image truncated: header says " + std::to_string(header->length) + " bytes");
+  } else if (!header->crc_ok) {
+    Note(chain, "TRX CRC mismatch; unpacked anyway");
+  }
+  std::size_t index = 0;
+  for (const auto& [offset, size] : header->partitions) {
+    Carve(owner, data.substr(offset, size), chain + "/part" + std::to_string(index), depth);
+    ++index;
+  }
+  return std::min<std::uint64_t>(header->length, data.size());
+}
+
+}  // namespace provisio::firmware
