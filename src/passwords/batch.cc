@@ -204,7 +204,6 @@ Result<BatchResult> RunBatch(const BatchOptions& options,
                              const WordList& words,
                              const Blocklist& blocklist,
                              PasswordRegistry* registry,
-                             const Fingerprinter& fingerprinter,
                              RandomSource& random,
                              const Clock& clock,
                              const ProgressCallback& progress) {
@@ -236,22 +235,27 @@ Result<BatchResult> RunBatch(const BatchOptions& options,
   std::vector<std::string> passwords;
   std::vector<Fingerprint> fingerprints;
   passwords.reserve(count);
-  fingerprints.reserve(count);
+  fingerprints.reserve(registry != nullptr ? count : 0);
   {
-    UniqueGenerator generator(options.policy, words, blocklist, fingerprinter, registry, random,
-                              count);
+    Result<UniqueGenerator> generator =
+        UniqueGenerator::Create(options.policy, words, blocklist, registry, random, count);
+    if (!generator) {
+      return Fail(generator.error());
+    }
     ProgressReporter reporter(progress, "generate", options.count);
     for (std::size_t i = 0; i < count; ++i) {
       Fingerprint fingerprint{};
-      Result<std::string> password = generator.Next(fingerprint);
+      Result<std::string> password = generator->Next(&fingerprint);
       if (!password) {
         return Fail(password.error().WithContext("drawing password " + std::to_string(i + 1)));
       }
       passwords.push_back(std::move(*password));
-      fingerprints.push_back(fingerprint);
+      if (registry != nullptr) {
+        fingerprints.push_back(fingerprint);
+      }
       reporter.Advance();
     }
-    result.stats = generator.stats();
+    result.stats = generator->stats();
   }
   auto wipe_all = [&passwords] {
     for (std::string& p : passwords) {

@@ -48,10 +48,7 @@ class BatchTest : public ::testing::Test {
   }
 
   Result<BatchResult> Run(const BatchOptions& options, PasswordRegistry* registry) {
-    Result<Fingerprinter> own = Fingerprinter::Create(kSecret);
-    EXPECT_TRUE(own.has_value());
-    const Fingerprinter& f = registry != nullptr ? registry->fingerprinter() : *own;
-    return RunBatch(options, words_, blocklist_, registry, f, random_, clock_, {});
+    return RunBatch(options, words_, blocklist_, registry, random_, clock_, {});
   }
 
   testing::TempDir dir_;

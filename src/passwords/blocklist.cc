@@ -1,5 +1,7 @@
 #include "provisio/passwords/blocklist.h"
 
+#include <functional>
+
 #include "passwords/bundled_data.h"
 #include "provisio/core/files.h"
 
@@ -38,6 +40,8 @@ void Blocklist::AddText(std::string_view text, std::string_view list_name) {
     if (line.empty()) {
       continue;
     }
+    const std::size_t bit = std::hash<std::string_view>{}(line) % kFilterBits;
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     exact_.emplace(line);
     lower_.insert(ToLowerAscii(line));
   }
@@ -54,6 +58,10 @@ Result<void> Blocklist::AddFile(const std::filesystem::path& path) {
 }
 
 bool Blocklist::Contains(std::string_view password) const {
+  const std::size_t bit = std::hash<std::string_view>{}(password) % kFilterBits;
+  if ((filter_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) {
+    return false;
+  }
   return exact_.contains(std::string(password));
 }
 

@@ -1,6 +1,7 @@
 #include "provisio/passwords/generator.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_set>
 
@@ -109,15 +110,28 @@ Result<std::string> GeneratePassword(const PasswordPolicy& policy,
   }
   std::string password;
   if (policy.kind == PolicyKind::kLabel) {
-    password.reserve(static_cast<std::size_t>(policy.length));
-    for (int i = 0; i < policy.length; ++i) {
-      Result<std::uint32_t> index =
-          UniformIndex(random, static_cast<std::uint32_t>(kLabelAlphabet.size()));
-      if (!index) {
-        return Fail(index.error().WithContext("generating password"));
+    // Draw bytes in bulk (one Fill per password in the common case) and keep
+    // those below the largest multiple of the alphabet size: no modulo bias.
+    constexpr auto kSize = static_cast<std::uint32_t>(kLabelAlphabet.size());
+    constexpr std::uint32_t kLimit = 256 - (256 % kSize);
+    const auto length = static_cast<std::size_t>(policy.length);
+    password.reserve(length);
+    std::array<std::uint8_t, PasswordPolicy::kMaxLength + PasswordPolicy::kMaxLength / 4 + 8>
+        bytes{};
+    while (password.size() < length) {
+      const std::size_t missing = length - password.size();
+      const std::span<std::uint8_t> draw(bytes.data(), missing + missing / 4 + 2);
+      Result<void> filled = random.Fill(draw);
+      if (!filled) {
+        return Fail(filled.error().WithContext("generating password"));
       }
-      password += kLabelAlphabet[*index];
+      for (std::uint8_t byte : draw) {
+        if (byte < kLimit && password.size() < length) {
+          password += kLabelAlphabet[byte % kSize];
+        }
+      }
     }
+    std::fill(bytes.begin(), bytes.end(), std::uint8_t{0});
     return password;
   }
   for (int i = 0; i < policy.words; ++i) {

@@ -34,29 +34,38 @@ class ScriptedRandom final : public RandomSource {
 };
 
 TEST(GeneratePasswordTest, TakesEachLabelCharacterFromTheRandomSource) {
-  ScriptedRandom random(std::vector<std::uint8_t>(12, 0));
+  // A label draws its length plus a quarter plus 2 bytes at once (17 for 12).
+  ScriptedRandom random(std::vector<std::uint8_t>(17, 0));
 
   Result<std::string> password = GeneratePassword(PasswordPolicy{}, WordList::Bundled(), random);
 
   ASSERT_TRUE(password.has_value()) << password.error().message();
   EXPECT_EQ(*password, std::string(12, '2'));
+  EXPECT_EQ(random.used(), 17U);
 }
 
 TEST(GeneratePasswordTest, RejectsBytesFromTheIncompleteLastBlock) {
   // 256 % 56 = 32: bytes 224..255 would bias the first 32 characters.
-  ScriptedRandom random({224, 255, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  std::vector<std::uint8_t> bytes(34, 0);
+  for (std::size_t i = 0; i < 17; ++i) {
+    bytes[i] = 250;  // First draw: all rejected.
+  }
+  bytes[17] = 224;
+  bytes[18] = 255;
+  bytes[19] = 57;
+  ScriptedRandom random(bytes);
 
   Result<std::string> password = GeneratePassword(PasswordPolicy{}, WordList::Bundled(), random);
 
   ASSERT_TRUE(password.has_value());
-  EXPECT_EQ(password->front(), kLabelAlphabet[1]);
-  EXPECT_EQ(random.used(), 14U);
+  EXPECT_EQ(*password, std::string(1, kLabelAlphabet[1]) + std::string(11, '2'));
+  EXPECT_EQ(random.used(), 34U);  // The first 17 bytes were all rejected: drawn again.
 }
 
 TEST(GeneratePasswordTest, NeverEmitsLookAlikeCharacters) {
-  std::vector<std::uint8_t> every_value(224);
+  std::vector<std::uint8_t> every_value(512);
   for (std::size_t i = 0; i < every_value.size(); ++i) {
-    every_value[i] = static_cast<std::uint8_t>(i);
+    every_value[i] = static_cast<std::uint8_t>(i % 256);
   }
   ScriptedRandom random(every_value);
   PasswordPolicy policy;

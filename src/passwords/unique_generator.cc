@@ -65,46 +65,116 @@ void FingerprintSet::Grow() {
   }
 }
 
-std::uint64_t FingerprintPrefix(const Fingerprint& fingerprint) {
-  std::uint64_t prefix = 0;
-  std::memcpy(&prefix, fingerprint.data(), sizeof(prefix));
-  return prefix;
+namespace {
+
+std::uint64_t Rotl(std::uint64_t x, int b) {
+  return (x << b) | (x >> (64 - b));
+}
+
+void SipRound(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2, std::uint64_t& v3) {
+  v0 += v1;
+  v1 = Rotl(v1, 13);
+  v1 ^= v0;
+  v0 = Rotl(v0, 32);
+  v2 += v3;
+  v3 = Rotl(v3, 16);
+  v3 ^= v2;
+  v0 += v3;
+  v3 = Rotl(v3, 21);
+  v3 ^= v0;
+  v2 += v1;
+  v1 = Rotl(v1, 17);
+  v1 ^= v2;
+  v2 = Rotl(v2, 32);
+}
+
+std::uint64_t LoadLittleEndian(const unsigned char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    v |= std::uint64_t{p[i]} << (8 * i);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::uint64_t SipHash24(const std::array<std::uint8_t, 16>& key, std::string_view data) {
+  const std::uint64_t k0 = LoadLittleEndian(key.data(), 8);
+  const std::uint64_t k1 = LoadLittleEndian(key.data() + 8, 8);
+  std::uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
+  std::uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
+  std::uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
+  std::uint64_t v3 = k1 ^ 0x7465646279746573ULL;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t whole = data.size() / 8 * 8;
+  for (std::size_t i = 0; i < whole; i += 8) {
+    const std::uint64_t m = LoadLittleEndian(p + i, 8);
+    v3 ^= m;
+    SipRound(v0, v1, v2, v3);
+    SipRound(v0, v1, v2, v3);
+    v0 ^= m;
+  }
+  const std::uint64_t last =
+      (std::uint64_t{data.size() & 0xFF} << 56) | LoadLittleEndian(p + whole, data.size() - whole);
+  v3 ^= last;
+  SipRound(v0, v1, v2, v3);
+  SipRound(v0, v1, v2, v3);
+  v0 ^= last;
+  v2 ^= 0xFF;
+  for (int i = 0; i < 4; ++i) {
+    SipRound(v0, v1, v2, v3);
+  }
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+Result<UniqueGenerator> UniqueGenerator::Create(const PasswordPolicy& policy,
+                                                const WordList& words,
+                                                const Blocklist& blocklist,
+                                                PasswordRegistry* registry,
+                                                RandomSource& random,
+                                                std::size_t expected_count) {
+  std::array<std::uint8_t, 16> key{};
+  Result<void> filled = random.Fill(key);
+  if (!filled) {
+    return Fail(filled.error().WithContext("drawing the uniqueness key"));
+  }
+  return UniqueGenerator(policy, words, blocklist, registry, random, expected_count, key);
 }
 
 UniqueGenerator::UniqueGenerator(const PasswordPolicy& policy,
                                  const WordList& words,
                                  const Blocklist& blocklist,
-                                 const Fingerprinter& fingerprinter,
                                  PasswordRegistry* registry,
                                  RandomSource& random,
-                                 std::size_t expected_count)
+                                 std::size_t expected_count,
+                                 const std::array<std::uint8_t, 16>& key)
     : policy_(policy),
-      words_(words),
-      blocklist_(blocklist),
-      fingerprinter_(fingerprinter),
+      words_(&words),
+      blocklist_(&blocklist),
       registry_(registry),
-      random_(random),
+      random_(&random),
+      key_(key),
       seen_(expected_count) {
 }
 
-Result<std::string> UniqueGenerator::Next(Fingerprint& fingerprint) {
+Result<std::string> UniqueGenerator::Next(Fingerprint* fingerprint) {
   for (int attempt = 0; attempt < kMaxConsecutiveRejections; ++attempt) {
-    Result<std::string> candidate = GeneratePassword(policy_, words_, random_);
+    Result<std::string> candidate = GeneratePassword(policy_, *words_, *random_);
     if (!candidate) {
       return candidate;
     }
-    if (blocklist_.Contains(*candidate)) {
+    if (blocklist_->Contains(*candidate)) {
       ++stats_.rejected_blocklist;
       continue;
     }
-    fingerprint = fingerprinter_.Of(*candidate);
-    const std::uint64_t prefix = FingerprintPrefix(fingerprint);
-    if (seen_.Contains(prefix)) {
+    const std::uint64_t hash = SipHash24(key_, *candidate);
+    if (seen_.Contains(hash)) {
       ++stats_.rejected_repeat;
       continue;
     }
     if (registry_ != nullptr) {
-      Result<bool> issued = registry_->Contains(fingerprint);
+      const Fingerprint keyed = registry_->fingerprinter().Of(*candidate);
+      Result<bool> issued = registry_->Contains(keyed);
       if (!issued) {
         return Fail(issued.error().WithContext("checking the registry"));
       }
@@ -112,8 +182,11 @@ Result<std::string> UniqueGenerator::Next(Fingerprint& fingerprint) {
         ++stats_.rejected_registry;
         continue;
       }
+      if (fingerprint != nullptr) {
+        *fingerprint = keyed;
+      }
     }
-    seen_.Insert(prefix);
+    seen_.Insert(hash);
     ++stats_.issued;
     return candidate;
   }

@@ -26,6 +26,20 @@ TEST(FingerprintSetTest, InsertsOnceAndGrowsPastItsInitialSize) {
   EXPECT_FALSE(set.Contains(12345));
 }
 
+TEST(SipHash24Test, MatchesTheReferenceVectors) {
+  std::array<std::uint8_t, 16> key{};
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    key[i] = static_cast<std::uint8_t>(i);
+  }
+  std::string fifteen;
+  for (char c = 0; c < 15; ++c) {
+    fifteen += c;
+  }
+
+  EXPECT_EQ(SipHash24(key, ""), 0x726fdb47dd0e0e31ULL);
+  EXPECT_EQ(SipHash24(key, fifteen), 0xa129ca6149be45e5ULL);
+}
+
 // A two-word list and 3-word passphrases give only 8 passwords: the
 // generator must hand out each once, then say the space is exhausted.
 TEST(UniqueGeneratorTest, NeverRepeatsAndReportsAnExhaustedSpace) {
@@ -36,24 +50,22 @@ TEST(UniqueGeneratorTest, NeverRepeatsAndReportsAnExhaustedSpace) {
   policy.words = 3;
   Blocklist blocklist;
   blocklist.AddText("ab-ab-ab\n", "test");
-  Result<Fingerprinter> fingerprinter = Fingerprinter::Create("0123456789abcdef");
-  ASSERT_TRUE(fingerprinter.has_value());
   testing::SeededRandom random(3);
-  UniqueGenerator generator(policy, *words, blocklist, *fingerprinter, nullptr, random, 8);
+  Result<UniqueGenerator> generator =
+      UniqueGenerator::Create(policy, *words, blocklist, nullptr, random, 8);
+  ASSERT_TRUE(generator.has_value());
 
   std::set<std::string> issued;
   Result<std::string> next;
-  Fingerprint fp{};
-  while ((next = generator.Next(fp)).has_value()) {
+  while ((next = generator->Next()).has_value()) {
     EXPECT_TRUE(issued.insert(*next).second) << *next;
-    EXPECT_EQ(fp, fingerprinter->Of(*next));
   }
 
   EXPECT_EQ(issued.size(), 7U);  // 8 minus the blocklisted one.
   EXPECT_FALSE(issued.contains("ab-ab-ab"));
   EXPECT_EQ(next.error().code(), ErrorCode::kConflict);
-  EXPECT_GT(generator.stats().rejected_blocklist, 0);
-  EXPECT_GT(generator.stats().rejected_repeat, 0);
+  EXPECT_GT(generator->stats().rejected_blocklist, 0);
+  EXPECT_GT(generator->stats().rejected_repeat, 0);
 }
 
 TEST(UniqueGeneratorTest, SkipsPasswordsIssuedInEarlierBatches) {
@@ -76,14 +88,20 @@ TEST(UniqueGeneratorTest, SkipsPasswordsIssuedInEarlierBatches) {
   ASSERT_TRUE(registry->RegisterBatch("old", earlier).has_value());
   Blocklist none;
   testing::SeededRandom random(5);
-  UniqueGenerator generator(policy, *words, none, f, &*registry, random, 1);
+  Result<UniqueGenerator> generator =
+      UniqueGenerator::Create(policy, *words, none, &*registry, random, 1);
+  ASSERT_TRUE(generator.has_value());
 
   Fingerprint fp{};
-  Result<std::string> only = generator.Next(fp);
+  Result<std::string> only = generator->Next(&fp);
+  Result<std::string> none_left = generator->Next(&fp);
 
   ASSERT_TRUE(only.has_value());
   EXPECT_EQ(*only, "cd-cd-cd");
-  EXPECT_GT(generator.stats().rejected_registry, 0);
+  EXPECT_EQ(fp, f.Of("cd-cd-cd"));
+  ASSERT_FALSE(none_left.has_value());
+  EXPECT_EQ(none_left.error().code(), ErrorCode::kConflict);
+  EXPECT_GT(generator->stats().rejected_registry, 0);
 }
 
 }  // namespace

@@ -72,14 +72,13 @@ Result<void> ValidateBatch(const BatchOptions& options, const WordList& words);
 // on `threads` cores, registers the batch's fingerprints in one transaction,
 // then writes the files. Nothing is registered when an earlier step fails; if
 // writing fails after registration, those passwords are burnt (never issued),
-// which keeps uniqueness. `registry` may be null; then `fingerprinter` keys
-// the in-run uniqueness check. `progress` may be empty; it is called from
+// which keeps uniqueness. `registry` may be null (uniqueness within the
+// batch only). `progress` may be empty; it is called from
 // worker threads, one call at a time.
 Result<BatchResult> RunBatch(const BatchOptions& options,
                              const WordList& words,
                              const Blocklist& blocklist,
                              PasswordRegistry* registry,
-                             const Fingerprinter& fingerprinter,
                              RandomSource& random,
                              const Clock& clock,
                              const ProgressCallback& progress);

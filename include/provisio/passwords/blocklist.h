@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -40,6 +41,11 @@ class Blocklist {
   const std::vector<std::string>& sources() const { return sources_; }
 
  private:
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
+
+  // One-hash filter in front of exact_: most candidates are answered
+  // "not listed" without building a string or touching the hash table.
+  std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterBits / 64, 0);
   std::unordered_set<std::string> exact_;
   std::unordered_set<std::string> lower_;
   std::vector<std::string> sources_;

@@ -1,13 +1,16 @@
 // Draws passwords that are unique within a run and, with a registry, across
 // every batch ever registered, and that are on no blocklist. Memory is
-// bounded by the run's size: 8 bytes per password in an open-addressing set
-// of fingerprint prefixes (about 16 bytes per password with the table's
-// spare room), never the passwords themselves.
+// bounded by the run's size: one 64-bit keyed hash (SipHash-2-4 under a
+// random per-run key) per password in an open-addressing set (about 16 bytes
+// per password with the table's spare room), never the passwords themselves.
+// With a registry each candidate's HMAC-SHA-256 fingerprint is also looked up.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "provisio/core/random.h"
@@ -18,9 +21,9 @@
 
 namespace provisio::passwords {
 
-// A set of 64-bit keys (fingerprint prefixes) with linear probing.
-// A prefix collision between two different passwords (probability about
-// n^2 / 2^65: 3e-6 for ten million) only makes the generator draw again.
+// A set of 64-bit keys (keyed hashes) with linear probing. A collision of two
+// different passwords' hashes (probability about n^2 / 2^65: 3e-6 for ten
+// million) only makes the generator draw again.
 class FingerprintSet {
  public:
   explicit FingerprintSet(std::size_t expected_size = 1024);
@@ -40,8 +43,8 @@ class FingerprintSet {
   bool has_zero_ = false;
 };
 
-// The first 8 bytes of a fingerprint as a number.
-std::uint64_t FingerprintPrefix(const Fingerprint& fingerprint);
+// SipHash-2-4 of `data` under a 16-byte key (Aumasson and Bernstein).
+std::uint64_t SipHash24(const std::array<std::uint8_t, 16>& key, std::string_view data);
 
 struct GeneratorStats {
   std::int64_t issued = 0;
@@ -56,31 +59,39 @@ class UniqueGenerator {
   // space is (nearly) exhausted.
   static constexpr int kMaxConsecutiveRejections = 1000;
 
-  // `registry` may be null (uniqueness within the run only). All references
-  // must outlive the generator.
-  UniqueGenerator(const PasswordPolicy& policy,
-                  const WordList& words,
-                  const Blocklist& blocklist,
-                  const Fingerprinter& fingerprinter,
-                  PasswordRegistry* registry,
-                  RandomSource& random,
-                  std::size_t expected_count);
+  // `registry` may be null (uniqueness within the run only). Draws the
+  // per-run hash key from `random`. All references must outlive the generator.
+  static Result<UniqueGenerator> Create(const PasswordPolicy& policy,
+                                        const WordList& words,
+                                        const Blocklist& blocklist,
+                                        PasswordRegistry* registry,
+                                        RandomSource& random,
+                                        std::size_t expected_count);
 
-  // Returns the next accepted password and stores its fingerprint in
-  // `fingerprint`. Fails with kConflict when the policy space is exhausted,
-  // or passes on random-source and registry failures.
-  Result<std::string> Next(Fingerprint& fingerprint);
+  // Returns the next accepted password. With a registry, stores its
+  // fingerprint in `*fingerprint` when that is not null. Fails with
+  // kConflict when the policy space is exhausted, or passes on random-source
+  // and registry failures.
+  Result<std::string> Next(Fingerprint* fingerprint = nullptr);
 
   const GeneratorStats& stats() const { return stats_; }
   std::size_t memory_bytes() const { return seen_.memory_bytes(); }
 
  private:
+  UniqueGenerator(const PasswordPolicy& policy,
+                  const WordList& words,
+                  const Blocklist& blocklist,
+                  PasswordRegistry* registry,
+                  RandomSource& random,
+                  std::size_t expected_count,
+                  const std::array<std::uint8_t, 16>& key);
+
   PasswordPolicy policy_;
-  const WordList& words_;
-  const Blocklist& blocklist_;
-  const Fingerprinter& fingerprinter_;
+  const WordList* words_;
+  const Blocklist* blocklist_;
   PasswordRegistry* registry_;
-  RandomSource& random_;
+  RandomSource* random_;
+  std::array<std::uint8_t, 16> key_;
   FingerprintSet seen_;
   GeneratorStats stats_;
 };
