@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "provisio/core/sha256.h"
+#include "tuf/test_repository.h"
 
 namespace provisio::tuf {
 namespace {
@@ -44,7 +45,7 @@ TEST(KeyPairTest, UsesTufKeyTypesAndSchemes) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.keytype);
 
-    Result<KeyPair> key = KeyPair::Generate(c.type);
+    Result<KeyPair> key = testing::NewKey(c.type);
 
     ASSERT_TRUE(key.has_value());
     EXPECT_EQ(key->public_key().keytype, c.keytype);
@@ -60,7 +61,7 @@ TEST(KeyPairTest, UsesTufKeyTypesAndSchemes) {
 TEST(KeyPairTest, PrivateKeyPemRoundTripsToTheSameKeyId) {
   for (KeyType type : kAllTypes) {
     SCOPED_TRACE(std::string(ToString(type)));
-    Result<KeyPair> key = KeyPair::Generate(type);
+    Result<KeyPair> key = testing::NewKey(type);
     ASSERT_TRUE(key.has_value());
 
     Result<std::string> pem = key->PrivateKeyPem();
@@ -180,8 +181,8 @@ TEST(VerifySignatureTest, RefusesUnsupportedSchemesAndBadValues) {
 TEST(VerifySignatureTest, RefusesASignatureByAnotherKeyOfTheSameType) {
   for (KeyType type : kAllTypes) {
     SCOPED_TRACE(std::string(ToString(type)));
-    Result<KeyPair> signer = KeyPair::Generate(type);
-    Result<KeyPair> other = KeyPair::Generate(type);
+    Result<KeyPair> signer = testing::NewKey(type);
+    Result<KeyPair> other = testing::NewKey(type);
     ASSERT_TRUE(signer.has_value() && other.has_value());
     Result<std::string> signature = signer->Sign("m");
     ASSERT_TRUE(signature.has_value());

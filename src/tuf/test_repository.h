@@ -15,7 +15,8 @@ namespace provisio::tuf::testing {
 // 2030-01-01T00:00:00Z: the "now" of every test; metadata expires a year later.
 TimePoint TestNow();
 
-// A fresh key; aborts the test binary if OpenSSL fails (never in practice).
+// A fresh key; RSA keys come round-robin from three fixed test keys (so at
+// most three distinct RSA keys per process). Aborts if OpenSSL fails.
 KeyPair NewKey(KeyType type = KeyType::kEd25519);
 
 // Signs a copy of `metadata` with each key in order and serializes it.

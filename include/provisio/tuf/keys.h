@@ -23,7 +23,8 @@ namespace provisio::tuf {
 
 // Fields of a JSON object that this version does not know, kept so that the
 // canonical form (and so signatures and key ids) survives a read/write cycle.
-// Maps the field name to the canonical JSON text of its value.
+// Maps the field name to the JSON text of its value (as read: compact, keys
+// sorted; any valid JSON text without floats may be given when writing).
 using UnknownFields = std::map<std::string, std::string>;
 
 struct Key {

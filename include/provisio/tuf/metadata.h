@@ -75,7 +75,7 @@ struct Snapshot : SignedCommon {
 struct TargetFile {
   std::uint64_t length = 0;
   std::map<std::string, std::string> hashes;  // At least one; e.g. "sha256", "sha512" -> hex.
-  std::optional<std::string> custom_json;     // Canonical JSON text of "custom", if present.
+  std::optional<std::string> custom_json;     // JSON text of "custom" (no floats), if present.
   UnknownFields unknown_fields;
 };
 
@@ -172,8 +172,10 @@ std::vector<std::string> SigningInputs(const Metadata<T>& metadata);
 template <typename T>
 Result<void> SignMetadata(Metadata<T>& metadata, const KeyPair& key);
 
-// The envelope as canonical JSON: {"signatures":[...],"signed":{...}}. This
-// is what a repository writes; clients store the bytes they receive.
+// The envelope {"signatures":[...],"signed":{...}} as sorted compact JSON:
+// the canonical form except that control characters in strings (the newlines
+// of PEM keys) are escaped, so the file is valid JSON. This is what a
+// repository writes; clients store the bytes they receive.
 template <typename T>
 std::string SerializeMetadata(const Metadata<T>& metadata);
 
