@@ -2,6 +2,7 @@
 
 #include "cli/catalog_command.h"
 #include "cli/cvss_command.h"
+#include "cli/firmware_command.h"
 
 // Each area adds its header and one call below, in dependency order.
 
@@ -10,6 +11,7 @@ namespace provisio::cli {
 void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
   AddCvssCommands(app, context);
+  AddFirmwareCommands(app, context);
 }
 
 }  // namespace provisio::cli

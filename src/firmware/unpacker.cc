@@ -274,18 +274,15 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
   const std::string_view data = blob.substr(start);
   const std::string child = chain + " > " + std::string(kind) + "@" + Hex(start);
   std::uint64_t used = 0;
+  if ((kind == "squashfs" || kind == "ext") && depth + 1 > limits_.max_depth) {
+    Note(child, "nesting depth limit (" + std::to_string(limits_.max_depth) +
+                    ") reached; scanned as raw data without unpacking");
+    return false;
+  }
   if (kind == "squashfs") {
-    if (!EnterBlob(data.substr(0, std::min<std::size_t>(data.size(), 1 << 20)), child, depth + 1)) {
-      return false;
-    }
     used = ReadSquashfs(*this, data, child, depth + 1);
-    ancestors_.pop_back();
   } else if (kind == "ext") {
-    if (!EnterBlob(data.substr(0, std::min<std::size_t>(data.size(), 1 << 20)), child, depth + 1)) {
-      return false;
-    }
     used = ReadExt(*this, data, child, depth + 1);
-    ancestors_.pop_back();
   } else if (kind == "uimage") {
     used = ReadUImage(owner, data, child, depth + 1);
   } else if (kind == "trx") {

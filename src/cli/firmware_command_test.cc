@@ -1,0 +1,117 @@
+#include "cli/firmware_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.h"
+#include "provisio/core/files.h"
+
+namespace provisio::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A one-file ustar archive, written by hand.
+std::string Tar(const std::string& name, const std::string& content, const char* mode = "0000644") {
+  std::string header(512, '\0');
+  header.replace(0, name.size(), name);
+  header.replace(100, 7, mode);
+  header.replace(108, 7, "0000000");
+  header.replace(116, 7, "0000000");
+  char size[13];
+  std::snprintf(size, sizeof(size), "%011o", static_cast<unsigned>(content.size()));
+  header.replace(124, 11, size);
+  header.replace(136, 11, "00000000000");
+  header[156] = '0';
+  header.replace(257, 6, std::string("ustar\0", 6));
+  header.replace(263, 2, "00");
+  header.replace(148, 8, "        ");
+  unsigned sum = 0;
+  for (const char c : header)
+    sum += static_cast<unsigned char>(c);
+  char checksum[8];
+  std::snprintf(checksum, sizeof(checksum), "%06o", sum);
+  header.replace(148, 7, std::string(checksum, 6) + '\0');
+  std::string body = content;
+  body.resize((content.size() + 511) / 512 * 512, '\0');
+  return header + body + std::string(1024, '\0');
+}
+
+class FirmwareCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "provisio-fwcli-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  int Scan(const std::string& image, FirmwareScanOptions options = {}) {
+    options.image = image;
+    std::ostringstream out_stream;
+    std::ostringstream err_stream;
+    const int status = RunFirmwareScan(options, out_stream, err_stream);
+    out_ = out_stream.str();
+    err_ = err_stream.str();
+    return status;
+  }
+  fs::path dir_;
+  std::string out_;
+  std::string err_;
+};
+
+TEST_F(FirmwareCommandTest, ExitsThreeOnFindingsZeroWhenCleanOneWhenUnreadable) {
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_ / "bad.tar", Tar("etc/shadow", "root::19000:0:99999:7:::\n")));
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_ / "good.tar", Tar("etc/shadow", "root:*:19000:0:99999:7:::\n")));
+
+  EXPECT_EQ(Scan((dir_ / "bad.tar").string()), kExitFindings) << err_;
+  EXPECT_NE(out_.find("FW-EMPTY-PASSWORD"), std::string::npos) << out_;
+  EXPECT_EQ(Scan((dir_ / "good.tar").string()), kExitOk) << err_;
+  EXPECT_NE(out_.find("findings: none"), std::string::npos) << out_;
+  EXPECT_EQ(Scan((dir_ / "missing.tar").string()), kExitFailure);
+  EXPECT_NE(err_.find("provisio firmware scan:"), std::string::npos);
+}
+
+TEST_F(FirmwareCommandTest, WritesSarifSbomJsonAndEvidence) {
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_ / "bad.tar", Tar("etc/shadow", "root::19000:0:99999:7:::\n")));
+  FirmwareScanOptions options;
+  options.json = true;
+  options.sarif_path = (dir_ / "scan.sarif").string();
+  options.sbom_path = (dir_ / "sbom.json").string();
+  options.evidence_path = (dir_ / "evidence.json").string();
+  options.product_version = "2.0.1";
+
+  EXPECT_EQ(Scan((dir_ / "bad.tar").string(), options), kExitFindings) << err_;
+
+  EXPECT_NE(out_.find("\"provisio.firmware-scan/v1\""), std::string::npos);
+  auto sarif = ReadFile(dir_ / "scan.sarif");
+  ASSERT_TRUE(sarif);
+  EXPECT_NE(sarif->find("\"2.1.0\""), std::string::npos);
+  auto sbom = ReadFile(dir_ / "sbom.json");
+  ASSERT_TRUE(sbom);
+  EXPECT_NE(sbom->find("\"CycloneDX\""), std::string::npos);
+  auto evidence = ReadFile(dir_ / "evidence.json");
+  ASSERT_TRUE(evidence);
+  EXPECT_NE(evidence->find("\"fail\""), std::string::npos);
+  EXPECT_NE(evidence->find("\"2.0.1\""), std::string::npos);
+}
+
+TEST_F(FirmwareCommandTest, EvidenceWithoutProductVersionIsAUsageError) {
+  FirmwareScanOptions options;
+  options.evidence_path = (dir_ / "e.json").string();
+  EXPECT_EQ(Scan((dir_ / "x").string(), options), kExitUsage);
+}
+
+}  // namespace
+}  // namespace provisio::cli
