@@ -3,6 +3,7 @@
 #include "cli/catalog_command.h"
 #include "cli/cvss_command.h"
 #include "cli/firmware_command.h"
+#include "cli/passwords_command.h"
 
 // Each area adds its header and one call below, in dependency order.
 
@@ -12,6 +13,7 @@ void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
   AddCvssCommands(app, context);
   AddFirmwareCommands(app, context);
+  AddPasswordsCommands(app, context);
 }
 
 }  // namespace provisio::cli
