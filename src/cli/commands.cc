@@ -3,6 +3,7 @@
 #include "cli/catalog_command.h"
 #include "cli/cvss_command.h"
 #include "cli/firmware_command.h"
+#include "cli/history_command.h"
 #include "cli/passwords_command.h"
 
 // Each area adds its header and one call below, in dependency order.
@@ -11,6 +12,7 @@ namespace provisio::cli {
 
 void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
+  AddHistoryCommands(app, context);
   AddCvssCommands(app, context);
   AddFirmwareCommands(app, context);
   AddPasswordsCommands(app, context);
