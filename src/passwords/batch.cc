@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -343,8 +344,9 @@ Result<BatchResult> RunBatch(const BatchOptions& options,
   record->title = "Unique per-device passwords, batch " + options.batch_id;
   record->tool.command = "provisio passwords generate";
   const bool weak = result.entropy_bits < options.min_entropy_bits;
-  const std::string bits = std::to_string(static_cast<int>(result.entropy_bits * 10) / 10) + "." +
-                           std::to_string(static_cast<int>(result.entropy_bits * 10) % 10);
+  std::array<char, 32> bits_text{};
+  std::snprintf(bits_text.data(), bits_text.size(), "%.1f", result.entropy_bits);
+  const std::string bits = bits_text.data();
   std::string uniqueness = std::to_string(result.count) + " passwords, unique within the batch";
   if (result.registry_proof) {
     uniqueness += " and against all " + std::to_string(result.registry_proof->fingerprints) +

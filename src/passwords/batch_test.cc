@@ -93,6 +93,8 @@ TEST_F(BatchTest, WritesPrivateRecordsMatchingVerifiersAndEvidence) {
   EXPECT_EQ(record->provisions[1].outcome, evidence::Outcome::kPass);
   EXPECT_EQ(record->files.size(), 2U);
   EXPECT_NE(record->details_json.find("\"entropy_bits\""), std::string::npos);
+  EXPECT_NE(record->provisions[1].summary.find("69.7 bits"), std::string::npos)
+      << record->provisions[1].summary;
 }
 
 TEST_F(BatchTest, RefusesAWeakPolicyUnlessForcedWithAReason) {
