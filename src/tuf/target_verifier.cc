@@ -344,12 +344,21 @@ Checked<void> VerifyTargetFile(const std::filesystem::path& path,
 
   Checked<std::uint64_t> total = std::uint64_t{0};
   bool threaded = false;
-  if (options.parallel) {
-    constexpr std::size_t kSlots = 4;
+  // With one hash there is nothing to run in parallel: reading and hashing on
+  // one thread is what `openssl dgst` does and costs no synchronisation. With
+  // more, this thread reads and computes the fastest digest (sha512 on 64-bit
+  // CPUs without SHA extensions) while one worker per other digest hashes the
+  // same chunks.
+  if (options.parallel && digests.size() > 1) {
+    const auto own = std::find_if(digests.begin(), digests.end(),
+                                  [](const Digest& d) { return d.algorithm == "sha512"; });
+    std::iter_swap(digests.begin(), own == digests.end() ? digests.begin() : own);
+    constexpr std::size_t kSlots = 16;
     ChunkRing ring(kSlots, chunk_size, digests.size());
     std::vector<std::thread> workers;
     try {
-      for (Digest& digest : digests) {
+      for (std::size_t i = 1; i < digests.size(); ++i) {
+        Digest& digest = digests[i];
         workers.emplace_back([&ring, &digest] {
           const char* data = nullptr;
           std::size_t size = 0;
@@ -371,9 +380,17 @@ Checked<void> VerifyTargetFile(const std::filesystem::path& path,
     if (threaded) {
       struct RingSink {
         ChunkRing& ring;
+        Digest& own;
         char* Buffer(std::size_t index) { return ring.AcquireForWrite(index); }
-        void Commit(std::size_t index, std::size_t size) { ring.Publish(index, size); }
-      } sink{ring};
+        void Commit(std::size_t index, std::size_t size) {
+          ring.Publish(index, size);
+          const char* data = nullptr;
+          std::size_t published = 0;
+          ring.AcquireForRead(index, data, published);
+          Feed(own, data, published);
+          ring.Release(index);
+        }
+      } sink{ring, digests.front()};
       total = ReadBounded(fd.get(), limit, chunk_size, path, sink);
       ring.Close();
       for (std::thread& worker : workers) {

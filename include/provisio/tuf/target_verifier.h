@@ -54,9 +54,11 @@ class TargetHasher {
 };
 
 struct FileVerifyOptions {
-  std::size_t chunk_size = std::size_t{1} << 20;  // Read size; memory is a few chunks.
-  // With two or more listed hashes, compute them on separate threads fed by
-  // the reading thread (uses both cores for sha256 + sha512).
+  std::size_t chunk_size = std::size_t{256} << 10;  // Read size; memory is at most 16 chunks.
+  // With two or more listed hashes, hash them on separate threads (the
+  // reading thread computes one, a worker per other hash the rest), so
+  // sha256 + sha512 use both cores. One hash is always read and hashed on
+  // the calling thread.
   bool parallel = true;
 };
 
