@@ -2,6 +2,7 @@
 
 #include "cli/catalog_command.h"
 #include "cli/cvss_command.h"
+#include "cli/vdp_command.h"
 #include "cli/firmware_command.h"
 #include "cli/history_command.h"
 #include "cli/passwords_command.h"
@@ -14,6 +15,7 @@ void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
   AddHistoryCommands(app, context);
   AddCvssCommands(app, context);
+  AddVdpCommands(app, context);
   AddFirmwareCommands(app, context);
   AddPasswordsCommands(app, context);
 }
