@@ -304,6 +304,9 @@ TEST(RenderHtmlTest, StatesTheFailedGateWithBlockingProvisionsFirst) {
   EXPECT_LT(summary, details);
   EXPECT_EQ(html->find("Release gate: PASSED"), std::string::npos);
   EXPECT_NE(html->find("1 provision required by the gate policy did not pass"), std::string::npos);
+  const std::size_t waivers = html->find("are let through the gate by a waiver");
+  EXPECT_LT(waivers, summary);
+  EXPECT_LT(waivers, html->find("href=\"#p-5.3-1\""));
 }
 
 TEST(RenderHtmlTest, DrawsOneStackedBarPerClauseAndPrintsCleanly) {
