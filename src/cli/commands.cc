@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "cli/catalog_command.h"
+#include "cli/cvd_command.h"
 #include "cli/cvss_command.h"
 #include "cli/vdp_command.h"
 #include "cli/firmware_command.h"
@@ -16,6 +17,7 @@ void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddHistoryCommands(app, context);
   AddCvssCommands(app, context);
   AddVdpCommands(app, context);
+  AddCvdCommands(app, context);
   AddFirmwareCommands(app, context);
   AddPasswordsCommands(app, context);
 }

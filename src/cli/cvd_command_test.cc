@@ -1,0 +1,148 @@
+#include "cli/cvd_command.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli/exit_codes.h"
+#include "cli/run.h"
+
+namespace provisio::cli {
+namespace {
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+class CvdCommandTest : public ::testing::Test {
+ protected:
+  CvdCommandTest() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("provisio-cvd-cli-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = (dir_ / "cvd.db").string();
+  }
+  ~CvdCommandTest() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Runs `provisio cvd ARGS --store STORE --actor tester`.
+  Outcome Cvd(std::vector<std::string> args) {
+    args.insert(args.begin(), {"provisio", "cvd"});
+    args.insert(args.end(), {"--store", store_, "--actor", "tester"});
+    std::vector<const char*> argv;
+    for (const std::string& arg : args) {
+      argv.push_back(arg.c_str());
+    }
+    std::ostringstream out;
+    std::ostringstream err;
+    const int status = cli::Run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {status, out.str(), err.str()};
+  }
+
+  std::string OpenCase() {
+    Outcome opened = Cvd({"open", "--reporter", "r@example.org", "--summary", "XSS", "--received",
+                          "2026-01-05T09:00:00Z", "--at", "2026-01-05T09:30:00Z"});
+    EXPECT_EQ(opened.status, kExitOk) << opened.err;
+    return opened.out.substr(0, opened.out.find('\n'));
+  }
+
+  std::filesystem::path dir_;
+  std::string store_;
+};
+
+TEST_F(CvdCommandTest, OpenPrintsTheNewCaseId) {
+  EXPECT_EQ(OpenCase(), "CVD-2026-0001");
+}
+
+TEST_F(CvdCommandTest, RefusedTransitionExitsOneWithTheAllowedNextSteps) {
+  const std::string id = OpenCase();
+
+  Outcome fix = Cvd({"fix", id, "--description", "patch", "--at", "2026-01-05T10:00:00Z"});
+
+  EXPECT_EQ(fix.status, kExitFailure);
+  EXPECT_EQ(fix.out, "");
+  EXPECT_EQ(fix.err,
+            "provisio cvd fix: case CVD-2026-0001 is received: cannot fix; allowed next steps: "
+            "acknowledge, note, waiting-on-reporter\n");
+}
+
+TEST_F(CvdCommandTest, MalformedVectorNamesTheBadMetric) {
+  const std::string id = OpenCase();
+  ASSERT_EQ(Cvd({"acknowledge", id, "--at", "2026-01-05T10:00:00Z"}).status, kExitOk);
+
+  Outcome severity = Cvd({"severity", id, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"});
+
+  EXPECT_EQ(severity.status, kExitFailure);
+  EXPECT_NE(severity.err.find("'A'"), std::string::npos) << severity.err;
+}
+
+TEST_F(CvdCommandTest, ListOverdueExitsThreeWhenAClockIsPastItsBudget) {
+  const std::string id = OpenCase();
+
+  Outcome early = Cvd({"list", "--overdue", "--at", "2026-01-06T09:00:00Z"});
+  Outcome late = Cvd({"list", "--overdue", "--at", "2026-01-08T09:00:00Z"});
+
+  EXPECT_EQ(early.status, kExitOk) << early.err;
+  EXPECT_EQ(late.status, kExitFindings);
+  EXPECT_NE(late.out.find(id), std::string::npos);
+  EXPECT_NE(late.out.find("acknowledge"), std::string::npos) << late.out;
+}
+
+TEST_F(CvdCommandTest, MetricsJsonReportsMediansAndOpenCasesBySeverity) {
+  const std::string id = OpenCase();
+  ASSERT_EQ(Cvd({"acknowledge", id, "--at", "2026-01-05T19:00:00Z"}).status, kExitOk);
+  ASSERT_EQ(Cvd({"triage", id, "valid", "--at", "2026-01-06T09:00:00Z"}).status, kExitOk);
+  ASSERT_EQ(Cvd({"severity", id, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "--at",
+                 "2026-01-06T10:00:00Z"})
+                .status,
+            kExitOk);
+
+  Outcome metrics = Cvd({"metrics", "--json", "--at", "2026-01-07T00:00:00Z"});
+
+  ASSERT_EQ(metrics.status, kExitOk) << metrics.err;
+  EXPECT_NE(metrics.out.find("\"median_hours_to_acknowledge\": 10.0"), std::string::npos)
+      << metrics.out;
+  EXPECT_NE(metrics.out.find("\"critical\": 1"), std::string::npos) << metrics.out;
+}
+
+TEST_F(CvdCommandTest, VerifyExitsZeroOnAnIntactLog) {
+  OpenCase();
+
+  Outcome verify = Cvd({"verify"});
+
+  EXPECT_EQ(verify.status, kExitOk) << verify.err;
+  EXPECT_EQ(verify.out.rfind("ok: 1 events, chain head ", 0), 0U) << verify.out;
+}
+
+TEST_F(CvdCommandTest, ShowJsonListsEventsAndAllowedNextSteps) {
+  const std::string id = OpenCase();
+
+  Outcome show = Cvd({"show", id, "--json", "--at", "2026-01-05T10:00:00Z"});
+
+  ASSERT_EQ(show.status, kExitOk) << show.err;
+  EXPECT_NE(show.out.find("\"allowed_next\": [\n    \"acknowledge\""), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("\"actor\": \"tester\""), std::string::npos);
+}
+
+TEST_F(CvdCommandTest, UnknownTriageOutcomeIsAUsageError) {
+  const std::string id = OpenCase();
+
+  Outcome triage = Cvd({"triage", id, "maybe"});
+
+  EXPECT_EQ(triage.status, kExitUsage);
+}
+
+}  // namespace
+}  // namespace provisio::cli
