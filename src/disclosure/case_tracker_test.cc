@@ -1,5 +1,6 @@
 #include "provisio/disclosure/case_tracker.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -281,6 +282,45 @@ TEST_F(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
   ASSERT_TRUE(cases.has_value());
   EXPECT_EQ(cases->size(), 1U + 2 * kPerWriter);
   EXPECT_EQ(cases->back().id, "CVD-2026-0081");  // 1 + 2 * kPerWriter cases.
+}
+
+TEST_F(CaseTrackerTest, ConcurrentProcessesLoseNoEventAndKeepTheChain) {
+  std::string id;
+  {
+    CaseTracker tracker = Open();
+    id = tracker.Record(OpenRequest())->case_id;
+  }
+  constexpr int kWriters = 2;
+  constexpr int kPerWriter = 25;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWriters; ++w) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      // Child: its own connection, as a second CLI process would have.
+      Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+      int failures = tracker ? 0 : kPerWriter;
+      for (int i = 0; tracker && i < kPerWriter; ++i) {
+        NewEvent note = Request(id, EventType::kNote, {{"text", std::to_string(i)}});
+        note.actor = "process-" + std::to_string(w);
+        failures += tracker->Record(note) ? 0 : 1;
+      }
+      ::_exit(failures == 0 ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+
+  CaseTracker tracker = Open();
+  Result<ChainVerification> report = tracker.Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->events, 1 + kWriters * kPerWriter);
 }
 
 }  // namespace
