@@ -1,5 +1,6 @@
 #include "provisio/firmware/report.h"
 
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -32,6 +33,23 @@ std::string ArtifactUri(const Finding& finding) {
     }
   }
   return uri;
+}
+
+// "FW-SETUID-SHELL" -> "SetuidShell": SARIF wants a rule name that differs from its id.
+std::string RuleName(std::string_view id) {
+  if (id.substr(0, 3) == "FW-")
+    id.remove_prefix(3);
+  std::string name;
+  bool upper = true;
+  for (const char c : id) {
+    if (c == '-') {
+      upper = true;
+      continue;
+    }
+    name.push_back(upper ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    upper = false;
+  }
+  return name;
 }
 
 std::string SarifLevel(Severity severity) {
@@ -96,7 +114,7 @@ std::string ToSarif(const ScanReport& report) {
       provisions += (provisions.empty() ? "" : ", ") + p;
     rule_list.push_back(
         {{"id", id},
-         {"name", id},
+         {"name", RuleName(id)},
          {"shortDescription", {{"text", example->message}}},
          {"helpUri", "https://www.etsi.org/deliver/etsi_en/303600_303699/303645/"},
          {"properties", {{"provisions", example->provisions}, {"tags", example->provisions}}},

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Firmware scanner benchmark (docs/benchmarks.md, section "Firmware scan").
+# Builds a raw flash image of at least 500 MB (random bootloader, uImage with
+# a gzip kernel, squashfs root filesystem holding real ELF libraries, random
+# blobs, text and the planted weaknesses of the integration test), then in
+# one run times:
+#   1. provisio firmware scan IMAGE           (unpack + all checks, end to end)
+#   2. rg -f PATTERNS over the already unpacked tree (same regexes)
+#   3. binwalk IMAGE                          (signature scan only)
+# usage: bench/run_firmware_bench.sh PROVISIO [WORKDIR] [SIZE_MB]
+# Needs: mksquashfs/unsquashfs (squashfs-tools), mkimage (u-boot-tools),
+# ripgrep, binwalk. ripgrep and binwalk are only needed here, so they are not
+# in scripts/install-deps: apt-get install ripgrep binwalk.
+set -euo pipefail
+provisio=$(realpath "$1")
+work=${2:-$(mktemp -d)}
+size_mb=${3:-760}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$work"
+root="$work/rootfs"
+image="$work/flash.bin"
+
+if [ ! -f "$image" ]; then
+  set +o pipefail  # `yes | head` and an early `break` end pipes with SIGPIPE on purpose
+  rm -rf "$root"
+  mkdir -p "$work/planted"
+  bash "$here/../tests/integration/firmware_make_images.sh" "$work/planted" planted >/dev/null
+  cp -a "$work/planted/rootfs-planted" "$root"
+  mkdir -p "$root/usr/lib/real" "$root/opt/blobs" "$root/var/log"
+  # ~120 MB of real ELF libraries and programs.
+  find /usr/lib/x86_64-linux-gnu /usr/bin -maxdepth 1 -type f -size +100k 2>/dev/null | sort |
+    head -c 1000000 | while read -r f; do
+      [ "$(du -sm "$root/usr/lib/real" | cut -f1)" -ge 120 ] && break
+      cp "$f" "$root/usr/lib/real/" 2>/dev/null || true
+    done
+  # ~40 MB of log-like text.
+  for i in $(seq 1 40); do
+    yes "Nov 28 12:00:0$((i % 10)) dev daemon[$i]: connection from 10.0.0.$i port 5$i accepted, session opened for user nobody" |
+      head -c 1048576 > "$root/var/log/messages.$i"
+  done
+  # The rest: incompressible blobs (firmware for radios, DSPs, ...).
+  have=$(du -sm "$root" | cut -f1)
+  need=$((size_mb - have))
+  for i in $(seq 1 $(((need + 15) / 16))); do head -c 16777216 /dev/urandom > "$root/opt/blobs/blob$i.bin"; done
+  mksquashfs "$root" "$work/rootfs.sqfs" -noappend -comp gzip -all-root -quiet -processors 2 >/dev/null
+  mkimage -A arm -O linux -T kernel -C gzip -n "Linux" -d "$work/planted/kernel-planted.gz" "$work/kernel.uimage" >/dev/null
+  { head -c 1048576 /dev/urandom; cat "$work/kernel.uimage"; head -c $((65536 - $(stat -c %s "$work/kernel.uimage"))) /dev/zero;
+    cat "$work/rootfs.sqfs"; } > "$image"
+  rm -rf "$work/tree"
+  unsquashfs -q -n -d "$work/tree" "$work/rootfs.sqfs" >/dev/null
+  set -o pipefail
+fi
+
+# The regexes provisio runs, in ripgrep syntax (bytes mode for binary escapes).
+patterns="$work/patterns.txt"
+cat > "$patterns" <<'P'
+(?-u)-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----
+(?-u)\x02\x01\x00\x02\x82
+(?-u)\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09]\x2a\x86\x48
+(?-u)\x02\x01\x01\x04[\x20\x30\x42]
+AKIA[0-9A-Z]{16}
+ghp_[A-Za-z0-9]{36}
+xox[baprs]-[0-9A-Za-z]{10,}
+BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?
+OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2} 
+dropbear_20[0-9]{2}\.[0-9]{2}
+Linux version [2-9]\.[0-9]+(\.[0-9]+)?
+OpenSSH_[0-9]+\.[0-9]+(p[0-9]+)?
+dnsmasq-[0-9]+\.[0-9]+
+lighttpd/[0-9]+\.[0-9]+\.[0-9]+
+U-Boot 20[0-9]{2}\.[0-9]{2}
+libcurl/[0-9]+\.[0-9]+\.[0-9]+
+(?i)SSLv[23]([^.0-9A-Za-z_]|$)
+(?i)TLSv1(\.0)?([^.0-9A-Za-z_]|$)
+(?i)use-sslv[23][ \t]*=[ \t]*"?(enable|yes|1|true)
+(?i)cipher
+(?i)CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)]*(0|0L|FALSE)
+--insecure
+--no-check-certificate
+curl[^\n]*[ \t]-k([ \t;"']|$)
+(?i)verify(_?peer|_?ssl)?[ \t]*[=:][ \t]*["']?(0|no|false|none|off)([^A-Za-z0-9_]|$)
+(?i)pass(word|wd)?[ \t]*[:=][ \t]*['"]?[^ \t\r\n'"$<{%(]{4,}
+echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd
+(?i)secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
+(?i)api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
+P
+
+# Wall-clock and CPU (user+system) seconds of one command.
+measure() {
+  local TIMEFORMAT='%R %U %S' line
+  line=$( { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -1)
+  set -- $line
+  echo "$1 $(echo "$2 + $3" | bc)"
+}
+
+image_mb=$(( $(stat -c %s "$image") / 1048576 ))
+tree_mb=$(du -sm "$work/tree" | cut -f1)
+echo "image: $image ($image_mb MiB), unpacked tree: $tree_mb MiB, $(find "$work/tree" -type f | wc -l) files"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Warm the page cache for every contender.
+cat "$image" > /dev/null; find "$work/tree" -type f -exec cat {} + > /dev/null
+
+read -r w_provisio c_provisio <<< "$(measure "$provisio" firmware scan "$image" --threads 2)"
+read -r w_portable c_portable <<< "$(measure "$provisio" firmware scan "$image" --threads 2 --engine portable)"
+read -r w_rg c_rg <<< "$(measure rg -a --no-ignore --hidden -j 2 --count-matches -f "$patterns" "$work/tree")"
+if [ "${SKIP_BINWALK:-0}" = 1 ]; then
+  w_binwalk=NaN; c_binwalk=NaN
+else
+  read -r w_binwalk c_binwalk <<< "$(measure binwalk --quiet "$image")"
+fi
+"$provisio" firmware scan "$image" --threads 2 > "$work/provisio-summary.txt" || true
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+printf '%-34s %10s %10s\n' "" "wall s" "cpu s"
+printf '%-34s %10s %10s\n' "provisio (hyperscan, end to end)" "$w_provisio" "$c_provisio"
+printf '%-34s %10s %10s\n' "provisio (portable engine)" "$w_portable" "$c_portable"
+printf '%-34s %10s %10s\n' "ripgrep over unpacked tree" "$w_rg" "$c_rg"
+printf '%-34s %10s %10s\n' "binwalk signature scan" "$w_binwalk" "$c_binwalk"
+ratio() { if [ "$1" = NaN ]; then echo n/a; else echo "scale=1; $1 / $2" | bc; fi; }
+printf 'speedup vs ripgrep: wall %s x, cpu %s x\n' "$(ratio "$w_rg" "$w_provisio")" "$(ratio "$c_rg" "$c_provisio")"
+printf 'speedup vs binwalk: wall %s x, cpu %s x\n' "$(ratio "$w_binwalk" "$w_provisio")" "$(ratio "$c_binwalk" "$c_provisio")"
+grep -c '^  \[' "$work/provisio-summary.txt" | sed 's/^/provisio findings: /'
