@@ -1,24 +1,42 @@
 #include "provisio/passwords/unique_generator.h"
 
+#include <sys/mman.h>
+
 #include <bit>
 #include <cstring>
 
 namespace provisio::passwords {
 
+void FingerprintSet::Unmap::operator()(std::uint64_t* slots) const {
+  if (slots != nullptr) {
+    ::munmap(slots, bytes);
+  }
+}
+
+FingerprintSet::Slots FingerprintSet::Allocate(std::size_t capacity) {
+  const std::size_t bytes = capacity * sizeof(std::uint64_t);
+  void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  PROVISIO_CHECK(memory != MAP_FAILED);           // Out of memory: nothing sensible to return.
+  (void)::madvise(memory, bytes, MADV_HUGEPAGE);  // A hint; fine if refused.
+  return Slots(static_cast<std::uint64_t*>(memory), Unmap{bytes});  // Zero-filled.
+}
+
 FingerprintSet::FingerprintSet(std::size_t expected_size)
-    : slots_(std::bit_ceil(std::max<std::size_t>(16, expected_size + expected_size / 2)), 0) {
+    : capacity_(std::bit_ceil(std::max<std::size_t>(16, expected_size + expected_size / 2))) {
+  slots_ = Allocate(capacity_);
 }
 
 bool FingerprintSet::Contains(std::uint64_t key) const {
   if (key == 0) {
     return has_zero_;
   }
-  const std::size_t mask = slots_.size() - 1;
+  const std::uint64_t* slots = slots_.get();
+  const std::size_t mask = capacity_ - 1;
   for (std::size_t i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == key) {
+    if (slots[i] == key) {
       return true;
     }
-    if (slots_[i] == 0) {
+    if (slots[i] == 0) {
       return false;
     }
   }
@@ -32,17 +50,18 @@ bool FingerprintSet::Insert(std::uint64_t key) {
     return inserted;
   }
   // Keep the load factor below 3/4 so probes stay short.
-  if ((size_ + 1) * 4 > slots_.size() * 3) {
+  if ((size_ + 1) * 4 > capacity_ * 3) {
     Grow();
   }
-  const std::size_t mask = slots_.size() - 1;
-  // Keys are HMAC output, so their low bits are already uniform.
+  std::uint64_t* slots = slots_.get();
+  const std::size_t mask = capacity_ - 1;
+  // Keys are keyed-hash output, so their low bits are already uniform.
   for (std::size_t i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == key) {
+    if (slots[i] == key) {
       return false;
     }
-    if (slots_[i] == 0) {
-      slots_[i] = key;
+    if (slots[i] == 0) {
+      slots[i] = key;
       ++size_;
       return true;
     }
@@ -50,18 +69,22 @@ bool FingerprintSet::Insert(std::uint64_t key) {
 }
 
 void FingerprintSet::Grow() {
-  std::vector<std::uint64_t> old(slots_.size() * 2, 0);
-  old.swap(slots_);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::uint64_t key : old) {
+  Slots old = std::move(slots_);
+  const std::size_t old_capacity = capacity_;
+  capacity_ *= 2;
+  slots_ = Allocate(capacity_);
+  std::uint64_t* slots = slots_.get();
+  const std::size_t mask = capacity_ - 1;
+  for (std::size_t k = 0; k < old_capacity; ++k) {
+    const std::uint64_t key = old.get()[k];
     if (key == 0) {
       continue;
     }
     std::size_t i = static_cast<std::size_t>(key) & mask;
-    while (slots_[i] != 0) {
+    while (slots[i] != 0) {
       i = (i + 1) & mask;
     }
-    slots_[i] = key;
+    slots[i] = key;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,12 +34,21 @@ class FingerprintSet {
   bool Contains(std::uint64_t key) const;
 
   std::size_t size() const { return size_; }
-  std::size_t memory_bytes() const { return slots_.size() * sizeof(std::uint64_t); }
+  std::size_t memory_bytes() const { return capacity_ * sizeof(std::uint64_t); }
 
  private:
+  // Anonymous memory mapped with transparent huge pages requested: probes
+  // land anywhere in the table, and 2 MiB pages spare most TLB misses.
+  struct Unmap {
+    std::size_t bytes;  // Mapping size; value-initialised to 0 when empty.
+    void operator()(std::uint64_t* slots) const;
+  };
+  using Slots = std::unique_ptr<std::uint64_t, Unmap>;
+  static Slots Allocate(std::size_t capacity);
   void Grow();
 
-  std::vector<std::uint64_t> slots_;  // 0 marks an empty slot; key 0 is kept in has_zero_.
+  Slots slots_;  // 0 marks an empty slot; key 0 is kept in has_zero_.
+  std::size_t capacity_ = 0;
   std::size_t size_ = 0;
   bool has_zero_ = false;
 };
