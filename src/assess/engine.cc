@@ -333,7 +333,8 @@ Result<Assessment> Assess(const ProductFile& product,
           list += (list.empty() ? "" : ", ") + id;
         }
         verdict.verdict = Verdict::kFail;
-        verdict.reasons.push_back("recommendations claimed N without a justification: " + list);
+        verdict.reasons.insert(verdict.reasons.begin(),
+                               "recommendations claimed N without a justification: " + list);
       }
     }
   }

@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
+#include "cli/assess_command.h"
 #include "cli/catalog_command.h"
+#include "cli/init_command.h"
 #include "cli/cvd_command.h"
 #include "cli/cvss_command.h"
 #include "cli/vdp_command.h"
@@ -14,6 +16,8 @@ namespace provisio::cli {
 
 void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCatalogCommands(app, context);
+  AddInitCommands(app, context);
+  AddAssessCommands(app, context);
   AddHistoryCommands(app, context);
   AddCvssCommands(app, context);
   AddVdpCommands(app, context);
