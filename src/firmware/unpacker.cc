@@ -490,7 +490,6 @@ std::uint64_t Unpacker::ReadUImage(const std::shared_ptr<const std::string>& own
   auto header = ParseUImage(data);
   if (!header)
     return 0;
-  containers_.push_back(chain);
   if (header->truncated) {
     Note(chain, "uImage '" + header->name + "' payload truncated: header says " +
                     std::to_string(header->data_size) + " bytes");
@@ -524,7 +523,6 @@ std::uint64_t Unpacker::ReadTrx(const std::shared_ptr<const std::string>& owner,
   auto header = ParseTrx(data);
   if (!header)
     return 0;
-  containers_.push_back(chain);
   if (header->truncated) {
     Note(chain, "TRX image truncated: header says " + std::to_string(header->length) + " bytes");
   } else if (!header->crc_ok) {
