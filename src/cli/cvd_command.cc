@@ -473,6 +473,23 @@ int RunCvdExportCsaf(const CvdOptions& options,
   csaf.vex = options.vex;
   csaf.publisher_name = options.publisher_name;
   csaf.publisher_namespace = options.publisher_namespace;
+  if (!options.policy.empty() &&
+      (csaf.publisher_name.empty() || csaf.publisher_namespace.empty())) {
+    // Default the publisher from vdp.yaml: its organization, and the scheme
+    // and host of its policy URL.
+    Result<LoadedPolicy> policy = LoadPolicy(options.policy);
+    if (!policy) {
+      return Failed(err, "export-csaf", policy.error().WithContext("--policy"));
+    }
+    if (csaf.publisher_name.empty()) {
+      csaf.publisher_name = policy->vdp.organization;
+    }
+    const std::string& url = policy->vdp.policy_url;
+    const std::size_t host_end = url.find('/', url.find("://") + 3);
+    if (csaf.publisher_namespace.empty() && url.rfind("https://", 0) == 0) {
+      csaf.publisher_namespace = url.substr(0, host_end);
+    }
+  }
   csaf.title = options.title;
   Result<std::string> document = disclosure::ExportCsaf(*c, csaf);
   if (!document) {
@@ -728,10 +745,12 @@ void AddCvdCommands(CLI::App& app, CommandContext& context) {
   csaf->add_option("case", options->case_id, "Case id")->required();
   csaf->add_option("--out", options->out, "Output file")->required();
   csaf->add_flag("--vex", options->vex, "Write a csaf_vex document");
-  csaf->add_option("--publisher-name", options->publisher_name, "Publishing vendor")->required();
+  csaf->add_option("--publisher-name", options->publisher_name,
+                   "Publishing vendor (default: the organization in --policy)");
   csaf->add_option("--publisher-namespace", options->publisher_namespace,
-                   "https URL identifying the publisher")
-      ->required();
+                   "https URL identifying the publisher (default: scheme and host of the "
+                   "policy_url in --policy)");
+  AddPolicy(csaf, *options);
   csaf->add_option("--title", options->title, "Document title (default: the case summary)");
 
   CLI::App* evidence_command = AddRunner(
