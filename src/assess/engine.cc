@@ -51,6 +51,11 @@ Result<void> CheckProvisionId(const std::string& id,
                                                "; `provisio catalog list` shows the ids)");
 }
 
+std::string AnswerWhere(const ProductFile& product, const std::string& key) {
+  const auto it = product.answer_where.find(key);
+  return it == product.answer_where.end() ? product.source_name : it->second;
+}
+
 Result<void> CheckAnswers(const ProductFile& product, const catalog::Catalog& catalog) {
   for (const auto& [id, value] : product.answers.conditions) {
     if (catalog.FindCondition(id) == nullptr) {
@@ -59,8 +64,8 @@ Result<void> CheckAnswers(const ProductFile& product, const catalog::Catalog& ca
         known += (known.empty() ? "" : ", ") + c.id;
       }
       return Fail(ErrorCode::kInvalidArgument,
-                  product.answer_where.at("C(" + id + ")") + ": unknown condition '" + id +
-                      "' in " + Edition(catalog) + " (conditions: " + known + ")");
+                  AnswerWhere(product, "C(" + id + ")") + ": unknown condition '" + id + "' in " +
+                      Edition(catalog) + " (conditions: " + known + ")");
     }
   }
   for (const auto& [id, value] : product.answers.features) {
@@ -70,7 +75,7 @@ Result<void> CheckAnswers(const ProductFile& product, const catalog::Catalog& ca
         known += (known.empty() ? "" : ", ") + f.id;
       }
       return Fail(ErrorCode::kInvalidArgument,
-                  product.answer_where.at("F(" + id + ")") + ": unknown feature '" + id + "' in " +
+                  AnswerWhere(product, "F(" + id + ")") + ": unknown feature '" + id + "' in " +
                       Edition(catalog) +
                       (known.empty() ? std::string(" (this edition has no feature questions)")
                                      : " (features: " + known + ")"));
