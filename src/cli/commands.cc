@@ -9,6 +9,7 @@
 #include "cli/firmware_command.h"
 #include "cli/history_command.h"
 #include "cli/passwords_command.h"
+#include "cli/update_command.h"
 
 // Each area adds its header and one call below, in dependency order.
 
@@ -24,6 +25,7 @@ void AddAllCommands(CLI::App& app, CommandContext& context) {
   AddCvdCommands(app, context);
   AddFirmwareCommands(app, context);
   AddPasswordsCommands(app, context);
+  AddUpdateCommands(app, context);
 }
 
 }  // namespace provisio::cli
