@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
@@ -175,6 +176,11 @@ Result<CheckResult> Agent::Check() {
   for (const AvailableUpdate& u : *updates) {
     if (u.hardware_id != config_.hardware_id) {
       continue;  // Images for other hardware are never candidates.
+    }
+    if (std::find(state->failed_images.begin(), state->failed_images.end(), u.sha256) !=
+        state->failed_images.end()) {
+      result.rejections.push_back(u.target_name + " failed its trial boot before; skipped");
+      continue;
     }
     if (newest == nullptr || CompareVersions(u.version, newest->version) > 0) {
       newest = &u;
@@ -374,6 +380,9 @@ Result<std::string> Agent::Install(bool respect_policy) {
 Result<std::string> Agent::RollBackPending(DeviceState& state, const std::string& why) {
   const Slot failed = state.pending->slot;
   const std::string version = state.contents(failed).version;
+  if (!state.contents(failed).sha256.empty()) {
+    state.failed_images.push_back(state.contents(failed).sha256);
+  }
   state.contents(failed).bootable = false;
   state.pending.reset();
   state.booted = state.confirmed;

@@ -13,6 +13,7 @@
 #include "provisio/agent/tuf_update_source.h"
 #include "provisio/core/files.h"
 #include "provisio/core/random.h"
+#include "provisio/core/sha256.h"
 #include "provisio/core/version.h"
 #include "provisio/evidence/evidence_record.h"
 #include "provisio/tuf/metadata.h"
@@ -389,6 +390,16 @@ int RunAgentProgram(int argc, const char* const* argv, std::ostream& out, std::o
     factory.security_version = options.security_version;
     factory.target_name = "factory";
     const Slot slot = options.slot == "a" ? Slot::kA : Slot::kB;
+    // Record what the slot holds now, so every later boot can be checked
+    // against a known image.
+    Result<FileDigest> digest =
+        Sha256File(slot == Slot::kA ? (*runtime)->config.slots.a : (*runtime)->config.slots.b);
+    if (!digest) {
+      err << "provisio-agent init: " << digest.error().message() << '\n';
+      return kFailure;
+    }
+    factory.sha256 = digest->sha256_hex;
+    factory.length = digest->size;
     Result<void> done = agent.Initialize(slot, factory);
     return Report(
         done ? Result<std::string>("initialised: slot " + options.slot + " runs " + options.version)

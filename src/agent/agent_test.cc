@@ -238,3 +238,22 @@ TEST(CompareVersionsTest, ComparesNumerically) {
 
 }  // namespace
 }  // namespace provisio::agent
+
+namespace provisio::agent {
+namespace {
+
+TEST_F(AgentTest, AnImageThatFailedItsTrialIsNotRetried) {
+  source_.Publish("2.0.0", 2);
+  health_.unhealthy_version_ = "2.0.0";
+  ASSERT_FALSE(InstallAndConfirm().has_value());
+
+  Result<CheckResult> check = agent_->Check();
+
+  ASSERT_TRUE(check.has_value());
+  EXPECT_FALSE(check->candidate.has_value());
+  ASSERT_EQ(check->rejections.size(), 1u);
+  EXPECT_NE(check->rejections[0].find("failed its trial boot"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace provisio::agent

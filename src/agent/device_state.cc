@@ -61,7 +61,8 @@ std::string DeviceStateToJson(const DeviceState& state, int indent) {
               {"confirmed", std::string(ToString(state.confirmed))},
               {"booted", std::string(ToString(state.booted))},
               {"slots", {{"a", ContentsJson(state.a)}, {"b", ContentsJson(state.b)}}},
-              {"last_event", state.last_event}};
+              {"last_event", state.last_event},
+              {"failed_images", state.failed_images}};
   if (state.pending) {
     out["pending"] = {{"slot", std::string(ToString(state.pending->slot))},
                       {"boot_attempts", state.pending->boot_attempts}};
@@ -112,6 +113,14 @@ Result<DeviceState> LoadDeviceState(const std::filesystem::path& path) {
       return Fail(slot.error());
     }
     state.pending = PendingUpdate{*slot, (*pending)["boot_attempts"].get<int>()};
+  }
+  const auto failed = root.find("failed_images");
+  if (failed != root.end() && failed->is_array()) {
+    for (const Json& item : *failed) {
+      if (item.is_string()) {
+        state.failed_images.push_back(item.get<std::string>());
+      }
+    }
   }
   const auto last = root.find("last_event");
   if (last != root.end() && last->is_string()) {

@@ -53,7 +53,7 @@ class TufUpdateSource final : public UpdateSource {
         u.security_version = c["security_version"].get<std::uint64_t>();
       }
       u.security_update = c.value("security_update", false);
-      u.release_notes_url = c.value("release_notes_url", "");
+      u.release_notes_url = c.value("release_notes", c.value("release_notes_url", ""));
       u.length = file.length;
       const auto sha = file.hashes.find("sha256");
       u.sha256 = sha != file.hashes.end() ? sha->second : std::string();

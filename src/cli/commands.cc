@@ -2,14 +2,14 @@
 
 #include "cli/assess_command.h"
 #include "cli/catalog_command.h"
-#include "cli/init_command.h"
 #include "cli/cvd_command.h"
 #include "cli/cvss_command.h"
-#include "cli/vdp_command.h"
 #include "cli/firmware_command.h"
 #include "cli/history_command.h"
+#include "cli/init_command.h"
 #include "cli/passwords_command.h"
 #include "cli/update_command.h"
+#include "cli/vdp_command.h"
 
 // Each area adds its header and one call below, in dependency order.
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "provisio/core/result.h"
 
@@ -41,6 +42,8 @@ struct DeviceState {
   SlotContents b;
   std::optional<PendingUpdate> pending;
   std::string last_event;  // One line: what happened last, for `status`.
+  // SHA-256 of images that failed their trial; never installed again.
+  std::vector<std::string> failed_images;
 
   SlotContents& contents(Slot slot) { return slot == Slot::kA ? a : b; }
   const SlotContents& contents(Slot slot) const { return slot == Slot::kA ? a : b; }
