@@ -155,6 +155,29 @@ Result<DeviceState> Agent::Status() const {
   return LoadState();
 }
 
+Result<std::string> Agent::VerifyRunningSlot() const {
+  Result<DeviceState> state = LoadState();
+  if (!state) {
+    return Fail(state.error());
+  }
+  const SlotContents& running = state->contents(state->booted);
+  if (!running.bootable || running.sha256.empty()) {
+    return Fail(ErrorCode::kVerification,
+                "running slot " + std::string(ToString(state->booted)) + " has no recorded image");
+  }
+  Result<std::string> hash = HashPrefix(SlotPath(config_.slots, state->booted), running.length);
+  if (!hash) {
+    return Fail(hash.error());
+  }
+  if (*hash != running.sha256) {
+    return Fail(ErrorCode::kVerification, "running slot " + std::string(ToString(state->booted)) +
+                                              " does not hold the recorded image " +
+                                              running.version);
+  }
+  return "running slot " + std::string(ToString(state->booted)) + " holds " + running.version +
+         " (sha256 " + running.sha256.substr(0, 16) + "...)";
+}
+
 Result<CheckResult> Agent::Check() {
   Result<DeviceState> state = LoadState();
   if (!state) {

@@ -265,9 +265,13 @@ int RunEvidence(Runtime& runtime,
   auto add = [&](const char* id, bool ok, const std::string& pass, const std::string& fail) {
     record->provisions.push_back({id, ok ? Outcome::kPass : Outcome::kFail, ok ? pass : fail});
   };
-  add("5.3-2", root.has_value() && state.has_value(),
-      "A/B update mechanism with a TUF trust anchor (" + schemes + ") is initialised",
-      "update mechanism not initialised or trust anchor unreadable");
+  // The self-test: the running image is the verified one the state records.
+  Result<std::string> running = runtime.agent->VerifyRunningSlot();
+  details["self_test"] = running ? *running : "FAILED: " + running.error().message();
+  add("5.3-2", root.has_value() && state.has_value() && running.has_value(),
+      "A/B update mechanism with a TUF trust anchor (" + schemes + ") is initialised; " +
+          (running ? *running : std::string()),
+      "update mechanism not initialised, trust anchor unreadable or running slot unverified");
   add("5.3-7", root.has_value() && !schemes.empty(),
       "updates are verified with TUF signatures (" + schemes + "), root threshold " +
           std::to_string(root_threshold),

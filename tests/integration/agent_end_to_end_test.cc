@@ -223,6 +223,14 @@ TEST_F(AgentEndToEndTest, InstallsUpdatesAndRefusesWhatItMust) {
   EXPECT_EQ(RunningVersion(device), "2.3.0");
   EXPECT_EQ(Status(device)["anti_rollback_counter"], 2);
   ExpectOnVerifiedBootableSlot(device);
+
+  // The evidence record comes from the real configuration and a self-test.
+  ProgramResult evidence =
+      RunAgent(device, {"evidence", "--out", (device / "evidence.json").string()});
+  ASSERT_EQ(evidence.status, 0) << evidence.err;
+  const std::string record = *ReadFile(device / "evidence.json");
+  EXPECT_NE(record.find("\"self_test\": \"running slot"), std::string::npos) << record;
+  EXPECT_EQ(record.find("\"outcome\": \"fail\""), std::string::npos) << record;
 }
 
 TEST_F(AgentEndToEndTest, PostponementHoldsFeatureUpdatesButNotSecurityUpdates) {

@@ -105,6 +105,11 @@ class Agent {
 
   Result<DeviceState> Status() const;
 
+  // Self-test: hashes the running slot and compares it with the image the
+  // state records. Returns a description of the check; fails with
+  // kVerification when the slot does not hold the recorded image.
+  Result<std::string> VerifyRunningSlot() const;
+
   // Refreshes metadata and picks an acceptable update; installs nothing.
   Result<CheckResult> Check();
 
