@@ -6,23 +6,10 @@
 
 #include "cli/exit_codes.h"
 #include "cli/run.h"
+#include "cli/run_for_test.h"
 
 namespace provisio::cli {
 namespace {
-
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Outcome RunWith(std::vector<const char*> args) {
-  args.insert(args.begin(), "provisio");
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = Run(static_cast<int>(args.size()), args.data(), out, err);
-  return {status, out.str(), err.str()};
-}
 
 TEST(CatalogCommandTest, ListCountsEveryProvision) {
   Outcome outcome = RunWith({"catalog", "list"});

@@ -13,27 +13,10 @@
 
 #include "cli/exit_codes.h"
 #include "cli/run.h"
+#include "cli/run_for_test.h"
 
 namespace provisio::cli {
 namespace {
-
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Outcome RunWith(std::vector<std::string> args) {
-  args.insert(args.begin(), "provisio");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) {
-    argv.push_back(a.c_str());
-  }
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = Run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {status, out.str(), err.str()};
-}
 
 class PasswordsCommandTest : public ::testing::Test {
  protected:

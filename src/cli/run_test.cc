@@ -7,23 +7,10 @@
 #include <gtest/gtest.h>
 
 #include "cli/exit_codes.h"
+#include "cli/run_for_test.h"
 
 namespace provisio::cli {
 namespace {
-
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Outcome RunWith(std::vector<const char*> args) {
-  args.insert(args.begin(), "provisio");
-  std::ostringstream out;
-  std::ostringstream err;
-  const int status = Run(static_cast<int>(args.size()), args.data(), out, err);
-  return {status, out.str(), err.str()};
-}
 
 TEST(RunTest, MissingSubcommandIsAUsageError) {
   Outcome outcome = RunWith({});
