@@ -17,108 +17,69 @@ Error SqliteError(sqlite3* db, std::string_view what) {
   return Error(ErrorCode::kIo, std::move(message));
 }
 
-}  // namespace
+// Statements finalize themselves; the database outlives them (stores own both).
+class SqliteStatement final : public StatementBackend {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {
-}
-
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    db_ = std::exchange(other.db_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
+  void BindText(int index, std::string_view text) override {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
-  return *this;
-}
-
-Statement::~Statement() {
-  sqlite3_finalize(stmt_);
-}
-
-Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-
-Statement& Statement::Bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-  return *this;
-}
-
-Statement& Statement::Bind(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
-  return *this;
-}
-
-Statement& Statement::BindNull(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
-
-Statement& Statement::BindBlob(int index, std::span<const std::uint8_t> bytes) {
-  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-
-Result<bool> Statement::Step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) {
-    return true;
+  void BindInt(int index, std::int64_t value) override { sqlite3_bind_int64(stmt_, index, value); }
+  void BindDouble(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
+  void BindNull(int index) override { sqlite3_bind_null(stmt_, index); }
+  void BindBlob(int index, std::span<const std::uint8_t> bytes) override {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   }
-  if (rc == SQLITE_DONE) {
-    return false;
-  }
-  return Fail(SqliteError(db_, "executing statement"));
-}
 
-Result<void> Statement::Run() {
-  for (;;) {
-    Result<bool> row = Step();
-    if (!row) {
-      return Fail(row.error());
+  Result<bool> Step() override {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) {
+      return true;
     }
-    if (!*row) {
+    if (rc == SQLITE_DONE) {
+      return false;
+    }
+    return Fail(SqliteError(db_, "executing statement"));
+  }
+
+  Result<void> Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return {};
+  }
+
+  std::string ColumnText(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) {
       return {};
     }
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
-}
-
-Result<void> Statement::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  return {};
-}
-
-std::string Statement::ColumnText(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) {
-    return {};
+  std::int64_t ColumnInt(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double ColumnDouble(int column) const override { return sqlite3_column_double(stmt_, column); }
+  bool ColumnIsNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
   }
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
-
-std::int64_t Statement::ColumnInt(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
-
-double Statement::ColumnDouble(int column) const {
-  return sqlite3_column_double(stmt_, column);
-}
-
-bool Statement::ColumnIsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
-std::string Statement::ColumnBlob(int column) const {
-  const void* data = sqlite3_column_blob(stmt_, column);
-  if (data == nullptr) {
-    return {};
+  std::string ColumnBlob(int column) const override {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    if (data == nullptr) {
+      return {};
+    }
+    return std::string(static_cast<const char*>(data),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
-  return std::string(static_cast<const char*>(data),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+}  // namespace
 
 void SqliteDatabase::Closer::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
@@ -179,7 +140,7 @@ Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
   if (rc != SQLITE_OK) {
     return Fail(SqliteError(db_.get(), "preparing statement"));
   }
-  return Statement(db_.get(), stmt);
+  return Statement(std::make_unique<SqliteStatement>(db_.get(), stmt));
 }
 
 Result<int> SqliteDatabase::SchemaVersion() {
@@ -247,6 +208,17 @@ Result<void> SqliteDatabase::InTransaction(const std::function<Result<void>()>& 
     return Fail(committed.error().WithContext("committing transaction"));
   }
   return {};
+}
+
+Result<void> SqliteDatabase::InReadTransaction(const std::function<Result<void>()>& body) {
+  Result<void> begun = Exec("BEGIN");
+  if (!begun) {
+    return Fail(begun.error().WithContext("starting read transaction"));
+  }
+  Result<void> outcome = body();
+  // Nothing was written: ending the snapshot either way loses nothing.
+  (void)Exec(outcome ? "COMMIT" : "ROLLBACK");
+  return outcome;
 }
 
 std::int64_t SqliteDatabase::LastInsertRowId() const {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/database.h"
+
 namespace provisio::sql {
 namespace {
 
@@ -98,6 +100,62 @@ TEST(SqliteDatabaseTest, GarbageFileIsAnErrorNotACrash) {
 
   EXPECT_TRUE(!db.has_value() || !migrated.has_value());
   fs::remove(path);
+}
+
+}  // namespace
+}  // namespace provisio::sql
+
+namespace provisio::sql {
+namespace {
+
+TEST(OpenDatabaseTest, OpensSqliteFileBehindTheStoreInterface) {
+  const std::filesystem::path path = TempDb("interface.db");
+  Result<std::unique_ptr<Database>> db = OpenDatabase(path.string());
+  ASSERT_TRUE(db.has_value()) << db.error().message();
+  EXPECT_EQ((*db)->dialect(), Dialect::kSqlite);
+  EXPECT_EQ((*db)->Describe(), path.string());
+  ASSERT_TRUE((*db)->Migrate(kMigrations, "test store").has_value());
+
+  ASSERT_TRUE((*db)
+                  ->InTransaction([&]() -> Result<void> {
+                    Result<Statement> insert =
+                        (*db)->Prepare("INSERT INTO items(name) VALUES (?1) RETURNING id");
+                    if (!insert) {
+                      return Fail(insert.error());
+                    }
+                    insert->Bind(1, "first");
+                    Result<bool> row = insert->Step();
+                    EXPECT_TRUE(row.has_value() && *row);
+                    EXPECT_EQ(insert->ColumnInt(0), 1);
+                    return insert->Run();
+                  })
+                  .has_value());
+
+  std::int64_t count = -1;
+  ASSERT_TRUE((*db)
+                  ->InReadTransaction([&]() -> Result<void> {
+                    Result<Statement> select = (*db)->Prepare("SELECT COUNT(*) FROM items");
+                    if (!select) {
+                      return Fail(select.error());
+                    }
+                    Result<bool> row = select->Step();
+                    if (!row) {
+                      return Fail(row.error());
+                    }
+                    count = select->ColumnInt(0);
+                    return {};
+                  })
+                  .has_value());
+  EXPECT_EQ(count, 1);
+  db->reset();
+  std::filesystem::remove(path);
+}
+
+TEST(OpenDatabaseTest, RecognisesPostgresUris) {
+  EXPECT_TRUE(IsPostgresLocation("postgresql://factory@db.example/registry"));
+  EXPECT_TRUE(IsPostgresLocation("postgres:///cases?host=/run/postgresql"));
+  EXPECT_FALSE(IsPostgresLocation("registry.db"));
+  EXPECT_FALSE(IsPostgresLocation("/var/lib/provisio/postgresql.db"));
 }
 
 }  // namespace
