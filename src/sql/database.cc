@@ -2,6 +2,10 @@
 
 #include "sql/sqlite_database.h"
 
+#if PROVISIO_WITH_POSTGRES
+#include "sql/postgres_database.h"
+#endif
+
 namespace provisio::sql {
 
 Result<void> Statement::Run() {
@@ -23,8 +27,16 @@ bool IsPostgresLocation(std::string_view location) {
 Result<std::unique_ptr<Database>> OpenDatabase(std::string_view location,
                                                const OpenOptions& options) {
   if (IsPostgresLocation(location)) {
+#if PROVISIO_WITH_POSTGRES
+    Result<PostgresDatabase> db = PostgresDatabase::Open(location, options);
+    if (!db) {
+      return Fail(db.error());
+    }
+    return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(std::move(*db)));
+#else
     return Fail(ErrorCode::kUnsupported,
                 "this provisio was built without PostgreSQL support; use a SQLite file path");
+#endif
   }
   Result<SqliteDatabase> db = SqliteDatabase::Open(std::filesystem::path(location), options);
   if (!db) {

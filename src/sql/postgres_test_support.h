@@ -63,6 +63,9 @@ class TemporaryPostgresDatabase {
     std::string name = "provisio_test_" + std::to_string(::getpid()) + "_" +
                        std::to_string(counter++) + "_" + std::to_string(ticks % 1000000);
     Result<std::unique_ptr<Database>> admin = OpenDatabase(server);
+    if (!admin && admin.error().code() == ErrorCode::kUnsupported) {
+      return std::optional<TemporaryPostgresDatabase>();  // Built without PostgreSQL.
+    }
     if (!admin) {
       return Fail(admin.error().WithContext("connecting to the test PostgreSQL server"));
     }
@@ -104,11 +107,11 @@ class TemporaryPostgresDatabase {
 }  // namespace provisio::sql::testing
 
 // Declares `var` (a TemporaryPostgresDatabase) or skips/fails the test.
-#define PROVISIO_TEST_POSTGRES_DATABASE(var)                                                       \
-  auto var##_created = ::provisio::sql::testing::TemporaryPostgresDatabase::Create();              \
-  ASSERT_TRUE(var##_created.has_value()) << var##_created.error().message();                       \
-  if (!var##_created->has_value()) {                                                               \
-    GTEST_SKIP() << "no PostgreSQL test server (PROVISIO_TEST_POSTGRES_URI); scripts/test starts " \
-                    "one";                                                                         \
-  }                                                                                                \
+#define PROVISIO_TEST_POSTGRES_DATABASE(var)                                                      \
+  auto var##_created = ::provisio::sql::testing::TemporaryPostgresDatabase::Create();             \
+  ASSERT_TRUE(var##_created.has_value()) << var##_created.error().message();                      \
+  if (!var##_created->has_value()) {                                                              \
+    GTEST_SKIP() << "no PostgreSQL test server (PROVISIO_TEST_POSTGRES_URI; scripts/test starts " \
+                    "one) or a build without PROVISIO_WITH_POSTGRES";                             \
+  }                                                                                               \
   ::provisio::sql::testing::TemporaryPostgresDatabase& var = **var##_created
