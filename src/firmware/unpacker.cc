@@ -9,6 +9,7 @@
 #include <archive_entry.h>
 
 #include "firmware/headers.h"
+#include "firmware/jffs2_reader.h"
 
 namespace provisio::firmware {
 namespace {
@@ -37,8 +38,8 @@ std::uint32_t Le32At(std::string_view data, std::size_t at) {
 // Bytes that can start a magic we look for.
 constexpr std::array<bool, 256> MakeFirstBytes() {
   std::array<bool, 256> table{};
-  constexpr std::array<unsigned char, 14> kFirst = {'h', 0x1F, 0xFD, 'B', 0x28, '0',  'u',
-                                                    'P', 0x53, 0x27, 'H', 0x5D, 0x85, 'U'};
+  constexpr std::array<unsigned char, 15> kFirst = {'h',  0x1F, 0xFD, 'B',  0x28, '0',  'u', 'P',
+                                                    0x53, 0x27, 'H',  0x5D, 0x85, 0x19, 'U'};
   for (const unsigned char c : kFirst) {
     table[c] = true;
   }
@@ -170,21 +171,11 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   std::vector<Region> regions;
   if (EnterBlob(blob, chain, depth)) {
     std::uint64_t next_free = 0;
-    bool jffs2_noted = false;
     bool ubi_noted = false;
     const auto* bytes = reinterpret_cast<const unsigned char*>(blob.data());
     for (std::size_t i = 0; i < blob.size(); ++i) {
       if (!kFirstBytes[bytes[i]])
         continue;
-      if (!jffs2_noted && bytes[i] == 0x85 && i + 4 <= blob.size() && bytes[i + 1] == 0x19 &&
-          ((bytes[i + 3] == 0xE0 && (bytes[i + 2] == 1 || bytes[i + 2] == 2)) ||
-           (bytes[i + 3] == 0x20 && bytes[i + 2] == 3)) &&
-          i % 4 == 0) {
-        jffs2_noted = true;
-        Note(chain + " > jffs2@" + Hex(i),
-             "JFFS2 nodes found; JFFS2 is not unpacked by this version, scanned as raw data");
-        continue;
-      }
       if (!ubi_noted && StartsWith(blob, i, "UBI#") && i % 4 == 0) {
         ubi_noted = true;
         Note(chain + " > ubi@" + Hex(i),
@@ -264,6 +255,8 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     start = at - 257;
   } else if (byte == 'P' && StartsWith(blob, at, "PK\x03\x04")) {
     kind = "zip";
+  } else if ((byte == 0x85 || byte == 0x19) && at % 4 == 0 && LooksLikeJffs2(blob.substr(at))) {
+    kind = "jffs2";
   } else if (byte == 0x53 && at >= 1080 && StartsWith(blob, at, "\x53\xEF") &&
              LooksLikeExt(blob.substr(at - 1080))) {
     kind = "ext";
@@ -274,7 +267,7 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
   const std::string_view data = blob.substr(start);
   const std::string child = chain + " > " + std::string(kind) + "@" + Hex(start);
   std::uint64_t used = 0;
-  if ((kind == "squashfs" || kind == "ext") && depth + 1 > limits_.max_depth) {
+  if ((kind == "squashfs" || kind == "ext" || kind == "jffs2") && depth + 1 > limits_.max_depth) {
     Note(child, "nesting depth limit (" + std::to_string(limits_.max_depth) +
                     ") reached; scanned as raw data without unpacking");
     return false;
@@ -283,6 +276,8 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     used = ReadSquashfs(*this, data, child, depth + 1);
   } else if (kind == "ext") {
     used = ReadExt(*this, data, child, depth + 1);
+  } else if (kind == "jffs2") {
+    used = ReadJffs2(*this, data, child, depth + 1);
   } else if (kind == "uimage") {
     used = ReadUImage(owner, data, child, depth + 1);
   } else if (kind == "trx") {
