@@ -270,7 +270,7 @@ Result<Session> Begin(const CvdOptions& options, const Clock& clock) {
     return Fail(now.error());
   }
   session.now = *now;
-  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(options.store, clock);
+  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
   if (!tracker) {
     return Fail(tracker.error());
   }
@@ -293,7 +293,7 @@ int RunCvdRecord(const CvdOptions& options,
   if (!fields) {
     return Failed(err, command, fields.error());
   }
-  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(options.store, clock);
+  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
   if (!tracker) {
     return Failed(err, command, tracker.error());
   }
@@ -434,7 +434,7 @@ int RunCvdVerify(const CvdOptions& options,
                  const Clock& clock,
                  std::ostream& out,
                  std::ostream& err) {
-  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(options.store, clock);
+  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
   if (!tracker) {
     return Failed(err, "verify", tracker.error());
   }
@@ -461,7 +461,7 @@ int RunCvdExportCsaf(const CvdOptions& options,
                      const Clock& clock,
                      std::ostream& out,
                      std::ostream& err) {
-  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(options.store, clock);
+  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
   if (!tracker) {
     return Failed(err, "export-csaf", tracker.error());
   }
@@ -556,7 +556,13 @@ namespace {
 using Runner = int (*)(const CvdOptions&, const Clock&, std::ostream&, std::ostream&);
 
 void AddShared(CLI::App* command, CvdOptions& options) {
-  command->add_option("--store", options.store, "SQLite case store")->capture_default_str();
+  command
+      ->add_option("--store", options.store,
+                   "Case store: a SQLite file, or a postgresql://user@host/db URI for a store "
+                   "shared by a team (the database must exist; put the password in ~/.pgpass or "
+                   "PGPASSWORD rather than the URI)")
+      ->envname("PROVISIO_CVD_STORE")
+      ->capture_default_str();
   command->add_option("--actor", options.actor, "Who records the event (default: $USER)");
   command
       ->add_option("--at", options.at,
@@ -610,7 +616,8 @@ void AddCvdCommands(CLI::App& app, CommandContext& context) {
       "cvd",
       "Coordinated vulnerability disclosure cases (EN 303 645 5.2).\n"
       "  Every step is an event with its UTC time and actor in an append-only,\n"
-      "  hash-chained log (--store, default .provisio/cvd.db); case state is replayed\n"
+      "  hash-chained log (--store or $PROVISIO_CVD_STORE: a SQLite file, default\n"
+      "  .provisio/cvd.db, or a postgresql:// URI); case state is replayed\n"
       "  from it. Steps the state machine does not allow are refused with the allowed\n"
       "  next steps. SLA clocks: acknowledge 2 business days, triage 10 days, status\n"
       "  update every 14 days, fix 30/60/90/180 days by severity, disclosure 90 days\n"

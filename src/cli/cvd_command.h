@@ -18,7 +18,7 @@ namespace provisio::cli {
 
 struct CvdOptions {
   // Shared by every subcommand.
-  std::string store = ".provisio/cvd.db";  // SQLite case store.
+  std::string store = ".provisio/cvd.db";  // SQLite file or postgresql:// URI.
   std::string actor;                       // Default: $USER.
   std::string at;      // Hidden --at: event time / "as of" time instead of the clock.
   std::string policy;  // vdp.yaml whose timelines set the SLAs.

@@ -7,12 +7,16 @@
 #include <utility>
 
 #include "formats/document.h"
-#include "sql/sqlite_database.h"
+#include "sql/database.h"
 
 namespace provisio::disclosure {
 namespace {
 
-// Schema history of the case store. Append new steps; never edit old ones.
+// Schema history of the case store. Append new steps; never edit old ones
+// (a store records the version it reached, not the text that built it).
+// PostgreSQL gets its own text for the same step: BIGINT for 64-bit numbers
+// and PL/pgSQL triggers; the tables, columns and the SQL that uses them are
+// the same on both backends.
 const std::array<sql::Migration, 1> kMigrations = {{
     {1,
      "CREATE TABLE case_events ("
@@ -34,7 +38,32 @@ const std::array<sql::Migration, 1> kMigrations = {{
      "CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events BEGIN"
      "  SELECT RAISE(ABORT, 'the case log is append-only'); END;"
      "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events BEGIN"
-     "  SELECT RAISE(ABORT, 'the case log is append-only'); END;"},
+     "  SELECT RAISE(ABORT, 'the case log is append-only'); END;",
+     // PostgreSQL.
+     "CREATE TABLE case_events ("
+     "  seq BIGINT PRIMARY KEY,"
+     "  case_id TEXT NOT NULL,"
+     "  type TEXT NOT NULL,"
+     "  at TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  fields TEXT NOT NULL,"
+     "  prev_hash TEXT NOT NULL,"
+     "  hash TEXT NOT NULL);"
+     "CREATE INDEX case_events_by_case ON case_events(case_id, seq);"
+     "CREATE TABLE chain_head ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  event_count BIGINT NOT NULL,"
+     "  head_hash TEXT NOT NULL);"
+     "INSERT INTO chain_head VALUES (1, 0, "
+     "'0000000000000000000000000000000000000000000000000000000000000000');"
+     "CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+     "  BEGIN RAISE EXCEPTION 'the case log is append-only'; END; $$;"
+     "CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events"
+     "  FOR EACH ROW EXECUTE FUNCTION case_events_append_only();"
+     "CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events"
+     "  FOR EACH ROW EXECUTE FUNCTION case_events_append_only();"
+     "CREATE TRIGGER case_events_no_truncate BEFORE TRUNCATE ON case_events"
+     "  FOR EACH STATEMENT EXECUTE FUNCTION case_events_append_only();"},
 }};
 
 constexpr std::string_view kSelectColumns =
@@ -93,11 +122,11 @@ std::string YearOf(TimePoint time) {
 }  // namespace
 
 struct CaseTracker::Impl {
-  sql::SqliteDatabase db;
+  std::unique_ptr<sql::Database> db;
   const Clock& clock;
 
   Result<std::vector<CaseEvent>> Query(const std::string& where, const std::string& bind) {
-    Result<sql::Statement> stmt = db.Prepare(std::string(kSelectColumns) + where);
+    Result<sql::Statement> stmt = db->Prepare(std::string(kSelectColumns) + where);
     if (!stmt) {
       return Fail(stmt.error());
     }
@@ -122,7 +151,7 @@ struct CaseTracker::Impl {
   }
 
   Result<std::pair<std::int64_t, std::string>> Head() {
-    Result<sql::Statement> stmt = db.Prepare("SELECT event_count, head_hash FROM chain_head");
+    Result<sql::Statement> stmt = db->Prepare("SELECT event_count, head_hash FROM chain_head");
     if (!stmt) {
       return Fail(stmt.error());
     }
@@ -138,8 +167,11 @@ struct CaseTracker::Impl {
 
   Result<std::string> NextCaseId(TimePoint at) {
     const std::string prefix = "CVD-" + YearOf(at) + "-";
+    // Case ids are only ever assigned here, upper case, so LIKE means the same
+    // on both backends (SQLite's LIKE ignores ASCII case, PostgreSQL's does
+    // not) and the prefix holds no wildcard.
     Result<sql::Statement> stmt =
-        db.Prepare("SELECT COUNT(*) FROM case_events WHERE type = 'open' AND case_id LIKE ?1");
+        db->Prepare("SELECT COUNT(*) FROM case_events WHERE type = 'open' AND case_id LIKE ?1");
     if (!stmt) {
       return Fail(stmt.error());
     }
@@ -177,8 +209,7 @@ struct CaseTracker::Impl {
         return Fail(history.error());
       }
       if (history->empty()) {
-        return Fail(ErrorCode::kNotFound,
-                    "no case '" + event.case_id + "' in " + db.path().string());
+        return Fail(ErrorCode::kNotFound, "no case '" + event.case_id + "' in " + db->Describe());
       }
       Result<Case> replayed = ReplayCase(*history);
       if (!replayed) {
@@ -198,7 +229,7 @@ struct CaseTracker::Impl {
     }
     event.hash = ChainHash(event);
 
-    Result<sql::Statement> insert = db.Prepare(
+    Result<sql::Statement> insert = db->Prepare(
         "INSERT INTO case_events (seq, case_id, type, at, actor, fields, prev_hash, hash) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!insert) {
@@ -217,7 +248,7 @@ struct CaseTracker::Impl {
       return Fail(inserted.error().WithContext("appending to the case log"));
     }
     Result<sql::Statement> update =
-        db.Prepare("UPDATE chain_head SET event_count = ?1, head_hash = ?2 WHERE id = 1");
+        db->Prepare("UPDATE chain_head SET event_count = ?1, head_hash = ?2 WHERE id = 1");
     if (!update) {
       return Fail(update.error());
     }
@@ -228,6 +259,90 @@ struct CaseTracker::Impl {
     }
     return event;
   }
+
+  // Checks the chain over the current snapshot (see Verify()).
+  Result<ChainVerification> VerifySnapshot() {
+    ChainVerification report;
+    report.head_hash = std::string(kGenesisHash);
+    Result<sql::Statement> stmt = db->Prepare(std::string(kSelectColumns) + "ORDER BY seq");
+    if (!stmt) {
+      return Fail(stmt.error());
+    }
+    auto bad = [&report](std::int64_t sequence, std::string problem) {
+      report.ok = false;
+      report.first_bad_sequence = sequence;
+      report.problem = std::move(problem);
+      return report;
+    };
+    std::map<std::string, std::vector<CaseEvent>> by_case;
+    std::vector<std::string> order;
+    std::int64_t expected = 1;
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row) {
+        return Fail(row.error());
+      }
+      if (!*row) {
+        break;
+      }
+      const std::int64_t sequence = stmt->ColumnInt(0);
+      if (sequence != expected) {
+        return bad(expected, "event " + std::to_string(expected) + " is missing (next stored is " +
+                                 std::to_string(sequence) + "): events were deleted or renumbered");
+      }
+      Result<CaseEvent> event = EventFromRow(*stmt);
+      if (!event) {
+        return bad(sequence, event.error().message());
+      }
+      if (event->prev_hash != report.head_hash) {
+        return bad(sequence, "event " + std::to_string(sequence) +
+                                 " does not link to the previous event (prev_hash " +
+                                 event->prev_hash + ", expected " + report.head_hash +
+                                 "): an event before it was changed, inserted or deleted");
+      }
+      const std::string recomputed = ChainHash(*event);
+      if (recomputed != event->hash) {
+        return bad(sequence, "event " + std::to_string(sequence) + " (" + event->case_id + " " +
+                                 std::string(ToString(event->type)) +
+                                 ") was modified: its content hashes to " + recomputed +
+                                 " but the log records " + event->hash);
+      }
+      report.head_hash = event->hash;
+      report.events = sequence;
+      ++expected;
+      auto& list = by_case[event->case_id];
+      if (list.empty()) {
+        order.push_back(event->case_id);
+      }
+      list.push_back(std::move(*event));
+    }
+
+    Result<std::pair<std::int64_t, std::string>> head = Head();
+    if (!head) {
+      return bad(report.events + 1, head.error().message());
+    }
+    if (head->first != report.events || head->second != report.head_hash) {
+      return bad(std::min(head->first, report.events) + 1,
+                 "the chain head records " + std::to_string(head->first) + " events ending in " +
+                     head->second + " but the log holds " + std::to_string(report.events) +
+                     " ending in " + report.head_hash +
+                     ": events at the end were deleted or added outside provisio");
+    }
+    for (const std::string& id : order) {
+      const std::vector<CaseEvent>& events = by_case[id];
+      Case c;
+      for (const CaseEvent& event : events) {
+        Result<void> applied = ApplyEvent(c, event);
+        if (!applied) {
+          return bad(event.sequence,
+                     "event " + std::to_string(event.sequence) +
+                         " breaks the case state machine: " + applied.error().message());
+        }
+      }
+    }
+    report.ok = true;
+    return report;
+  }
 };
 
 CaseTracker::CaseTracker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
@@ -236,28 +351,36 @@ CaseTracker::CaseTracker(CaseTracker&&) noexcept = default;
 CaseTracker& CaseTracker::operator=(CaseTracker&&) noexcept = default;
 CaseTracker::~CaseTracker() = default;
 
-Result<CaseTracker> CaseTracker::OpenSqlite(const std::filesystem::path& path, const Clock& clock) {
-  if (path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) {
-      return Fail(ErrorCode::kIo, "creating " + path.parent_path().string() + ": " + ec.message());
+Result<CaseTracker> CaseTracker::Open(std::string_view location, const Clock& clock) {
+  if (!sql::IsPostgresLocation(location)) {
+    const std::filesystem::path path(location);
+    if (path.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path.parent_path(), ec);
+      if (ec) {
+        return Fail(ErrorCode::kIo,
+                    "creating " + path.parent_path().string() + ": " + ec.message());
+      }
     }
   }
-  Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(path);
+  Result<std::unique_ptr<sql::Database>> db = sql::OpenDatabase(location);
   if (!db) {
     return Fail(db.error());
   }
-  Result<void> migrated = db->Migrate(kMigrations, "case store");
+  Result<void> migrated = (*db)->Migrate(kMigrations, "case store");
   if (!migrated) {
     return Fail(migrated.error());
   }
   return CaseTracker(std::make_unique<Impl>(Impl{std::move(*db), clock}));
 }
 
+std::string CaseTracker::Describe() const {
+  return impl_->db->Describe();
+}
+
 Result<CaseEvent> CaseTracker::Record(const NewEvent& request) {
   Result<CaseEvent> stored = Fail(ErrorCode::kInternal, "append did not run");
-  Result<void> done = impl_->db.InTransaction([&]() -> Result<void> {
+  Result<void> done = impl_->db->InTransaction([&]() -> Result<void> {
     stored = impl_->AppendLocked(request);
     if (!stored) {
       return Fail(stored.error());
@@ -276,7 +399,7 @@ Result<Case> CaseTracker::LoadCase(const std::string& case_id) {
     return Fail(events.error());
   }
   if (events->empty()) {
-    return Fail(ErrorCode::kNotFound, "no case '" + case_id + "' in " + impl_->db.path().string());
+    return Fail(ErrorCode::kNotFound, "no case '" + case_id + "' in " + impl_->db->Describe());
   }
   return ReplayCase(*events);
 }
@@ -312,97 +435,20 @@ Result<std::vector<CaseEvent>> CaseTracker::ReadLog() {
 }
 
 Result<ChainVerification> CaseTracker::Verify() {
-  ChainVerification report;
-  report.head_hash = std::string(kGenesisHash);
-  // Read inside one transaction so a concurrent append cannot split the view
+  // Read over one snapshot so a concurrent append cannot split the view
   // between the events and the chain head.
-  Result<void> begun = impl_->db.Exec("BEGIN");
-  if (!begun) {
-    return Fail(begun.error());
+  Result<ChainVerification> outcome = Fail(ErrorCode::kInternal, "verification did not run");
+  Result<void> done = impl_->db->InReadTransaction([&]() -> Result<void> {
+    outcome = impl_->VerifySnapshot();
+    if (!outcome) {
+      return Fail(outcome.error());
+    }
+    return {};
+  });
+  if (!done) {
+    return Fail(done.error());
   }
-  struct EndRead {
-    sql::SqliteDatabase& db;
-    ~EndRead() { (void)db.Exec("COMMIT"); }
-  } end_read{impl_->db};
-
-  Result<sql::Statement> stmt = impl_->db.Prepare(std::string(kSelectColumns) + "ORDER BY seq");
-  if (!stmt) {
-    return Fail(stmt.error());
-  }
-  auto bad = [&report](std::int64_t sequence, std::string problem) {
-    report.ok = false;
-    report.first_bad_sequence = sequence;
-    report.problem = std::move(problem);
-    return report;
-  };
-  std::map<std::string, std::vector<CaseEvent>> by_case;
-  std::vector<std::string> order;
-  std::int64_t expected = 1;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row) {
-      return Fail(row.error());
-    }
-    if (!*row) {
-      break;
-    }
-    const std::int64_t sequence = stmt->ColumnInt(0);
-    if (sequence != expected) {
-      return bad(expected, "event " + std::to_string(expected) + " is missing (next stored is " +
-                               std::to_string(sequence) + "): events were deleted or renumbered");
-    }
-    Result<CaseEvent> event = EventFromRow(*stmt);
-    if (!event) {
-      return bad(sequence, event.error().message());
-    }
-    if (event->prev_hash != report.head_hash) {
-      return bad(sequence, "event " + std::to_string(sequence) +
-                               " does not link to the previous event (prev_hash " +
-                               event->prev_hash + ", expected " + report.head_hash +
-                               "): an event before it was changed, inserted or deleted");
-    }
-    const std::string recomputed = ChainHash(*event);
-    if (recomputed != event->hash) {
-      return bad(sequence, "event " + std::to_string(sequence) + " (" + event->case_id + " " +
-                               std::string(ToString(event->type)) +
-                               ") was modified: its content hashes to " + recomputed +
-                               " but the log records " + event->hash);
-    }
-    report.head_hash = event->hash;
-    report.events = sequence;
-    ++expected;
-    auto& list = by_case[event->case_id];
-    if (list.empty()) {
-      order.push_back(event->case_id);
-    }
-    list.push_back(std::move(*event));
-  }
-
-  Result<std::pair<std::int64_t, std::string>> head = impl_->Head();
-  if (!head) {
-    return bad(report.events + 1, head.error().message());
-  }
-  if (head->first != report.events || head->second != report.head_hash) {
-    return bad(std::min(head->first, report.events) + 1,
-               "the chain head records " + std::to_string(head->first) + " events ending in " +
-                   head->second + " but the log holds " + std::to_string(report.events) +
-                   " ending in " + report.head_hash +
-                   ": events at the end were deleted or added outside provisio");
-  }
-  for (const std::string& id : order) {
-    const std::vector<CaseEvent>& events = by_case[id];
-    Case c;
-    for (const CaseEvent& event : events) {
-      Result<void> applied = ApplyEvent(c, event);
-      if (!applied) {
-        return bad(event.sequence,
-                   "event " + std::to_string(event.sequence) +
-                       " breaks the case state machine: " + applied.error().message());
-      }
-    }
-  }
-  report.ok = true;
-  return report;
+  return outcome;
 }
 
 }  // namespace provisio::disclosure

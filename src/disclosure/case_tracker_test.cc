@@ -3,14 +3,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "sql/sqlite_database.h"
+#include "sql/database.h"
+#include "sql/postgres_test_support.h"
 
 namespace provisio::disclosure {
 namespace {
@@ -23,8 +26,10 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = info->name();  // "Test/Sqlite" for parameterized tests.
+    std::replace(name.begin(), name.end(), '/', '-');
     path_ = std::filesystem::temp_directory_path() /
-            ("provisio-cvd-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+            ("provisio-cvd-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -56,23 +61,54 @@ NewEvent OpenRequest() {
                   {"received", "2026-03-02T08:00:00Z"}});
 }
 
-class CaseTrackerTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// Every test runs on both backends: a SQLite file in a temporary directory,
+// and a fresh database on the PostgreSQL test server (skipped without one,
+// unless PROVISIO_REQUIRE_POSTGRES=1).
+class CaseTrackerTest : public ::testing::TestWithParam<Backend> {
  protected:
-  CaseTrackerTest() : clock_(At("2026-03-02T09:00:00Z")), store_(dir_.path() / "cvd.db") {}
+  CaseTrackerTest() : clock_(At("2026-03-02T09:00:00Z")) {}
+
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(UseFreshStore()); }
+
+  // Points store_ at a new, empty store.
+  void UseFreshStore() {
+    if (GetParam() == Backend::kSqlite) {
+      store_ = (dir_.path() / ("cvd-" + std::to_string(stores_++) + ".db")).string();
+      return;
+    }
+    PROVISIO_TEST_POSTGRES_DATABASE(database);
+    store_ = database.uri();
+    databases_.push_back(std::move(database));
+  }
 
   CaseTracker Open() {
-    Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+    Result<CaseTracker> tracker = CaseTracker::Open(store_, clock_);
     EXPECT_TRUE(tracker.has_value()) << tracker.error().message();
     return std::move(*tracker);
   }
 
+  // A second, raw connection to the store, as another program would open.
+  std::unique_ptr<sql::Database> Connect() {
+    Result<std::unique_ptr<sql::Database>> db = sql::OpenDatabase(store_);
+    EXPECT_TRUE(db.has_value()) << db.error().message();
+    return db ? std::move(*db) : nullptr;
+  }
+
   // Runs raw SQL with the append-only triggers removed, as an attacker would.
   void Tamper(const std::string& statement) {
-    Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
-    ASSERT_TRUE(db.has_value());
-    ASSERT_TRUE(db->Exec("DROP TRIGGER IF EXISTS case_events_no_update;"
-                         "DROP TRIGGER IF EXISTS case_events_no_delete;")
-                    .has_value());
+    std::unique_ptr<sql::Database> db = Connect();
+    ASSERT_NE(db, nullptr);
+    const char* drop = db->dialect() == sql::Dialect::kSqlite
+                           ? "DROP TRIGGER IF EXISTS case_events_no_update;"
+                             "DROP TRIGGER IF EXISTS case_events_no_delete;"
+                           : "ALTER TABLE case_events DISABLE TRIGGER USER;";
+    ASSERT_TRUE(db->Exec(drop).has_value());
     Result<void> done = db->Exec(statement);
     ASSERT_TRUE(done.has_value()) << done.error().message();
   }
@@ -96,10 +132,17 @@ class CaseTrackerTest : public ::testing::Test {
 
   TempDir dir_;
   FixedClock clock_;
-  std::filesystem::path store_;
+  std::string store_;
+  int stores_ = 0;
+  std::vector<sql::testing::TemporaryPostgresDatabase> databases_;
 };
 
-TEST_F(CaseTrackerTest, AssignsYearlyCaseIdsAndChainsEvents) {
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         CaseTrackerTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         BackendName);
+
+TEST_P(CaseTrackerTest, AssignsYearlyCaseIdsAndChainsEvents) {
   CaseTracker tracker = Open();
 
   Result<CaseEvent> first = tracker.Record(OpenRequest());
@@ -115,7 +158,7 @@ TEST_F(CaseTrackerTest, AssignsYearlyCaseIdsAndChainsEvents) {
   EXPECT_EQ(first->at, clock_.Now());
 }
 
-TEST_F(CaseTrackerTest, ReplaysCasesFromTheLog) {
+TEST_P(CaseTrackerTest, ReplaysCasesFromTheLog) {
   CaseTracker tracker = Open();
   const std::string id = SeedCase(tracker);
 
@@ -127,7 +170,7 @@ TEST_F(CaseTrackerTest, ReplaysCasesFromTheLog) {
   EXPECT_EQ(c->received, At("2026-03-02T08:00:00Z"));
 }
 
-TEST_F(CaseTrackerTest, RefusedTransitionWritesNothing) {
+TEST_P(CaseTrackerTest, RefusedTransitionWritesNothing) {
   CaseTracker tracker = Open();
   Result<CaseEvent> opened = tracker.Record(OpenRequest());
   ASSERT_TRUE(opened.has_value());
@@ -139,7 +182,7 @@ TEST_F(CaseTrackerTest, RefusedTransitionWritesNothing) {
   EXPECT_EQ(tracker.ReadLog()->size(), 1U);
 }
 
-TEST_F(CaseTrackerTest, UnknownCaseIsNotFound) {
+TEST_P(CaseTrackerTest, UnknownCaseIsNotFound) {
   CaseTracker tracker = Open();
 
   Result<CaseEvent> ack = tracker.Record(Request("CVD-2026-0042", EventType::kAcknowledge));
@@ -148,7 +191,7 @@ TEST_F(CaseTrackerTest, UnknownCaseIsNotFound) {
   EXPECT_EQ(ack.error().code(), ErrorCode::kNotFound);
 }
 
-TEST_F(CaseTrackerTest, VerifyAcceptsAnUntouchedLog) {
+TEST_P(CaseTrackerTest, VerifyAcceptsAnUntouchedLog) {
   CaseTracker tracker = Open();
   SeedCase(tracker);
 
@@ -160,7 +203,7 @@ TEST_F(CaseTrackerTest, VerifyAcceptsAnUntouchedLog) {
   EXPECT_EQ(report->head_hash, tracker.ReadLog()->back().hash);
 }
 
-TEST_F(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
+TEST_P(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
   struct Tampering {
     const char* name;
     const char* sql;
@@ -188,9 +231,7 @@ TEST_F(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
   };
   for (const Tampering& t : cases) {
     SCOPED_TRACE(t.name);
-    std::filesystem::remove(store_);
-    std::filesystem::remove(store_.string() + "-wal");
-    std::filesystem::remove(store_.string() + "-shm");
+    ASSERT_NO_FATAL_FAILURE(UseFreshStore());
     {
       CaseTracker tracker = Open();
       SeedCase(tracker);
@@ -207,38 +248,50 @@ TEST_F(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
   }
 }
 
-TEST_F(CaseTrackerTest, TheStoreRefusesUpdatesAndDeletesThroughSql) {
+TEST_P(CaseTrackerTest, TheStoreRefusesUpdatesAndDeletesThroughSql) {
   {
     CaseTracker tracker = Open();
     SeedCase(tracker);
   }
-  Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
-  ASSERT_TRUE(db.has_value());
+  std::unique_ptr<sql::Database> db = Connect();
+  ASSERT_NE(db, nullptr);
 
   Result<void> update = db->Exec("UPDATE case_events SET actor = 'x'");
   Result<void> remove = db->Exec("DELETE FROM case_events");
+  // SQLite has no TRUNCATE (DELETE covers it); PostgreSQL needs its own trigger.
+  Result<void> truncate = db->dialect() == sql::Dialect::kPostgres
+                              ? db->Exec("TRUNCATE case_events")
+                              : Result<void>(Fail(ErrorCode::kUnsupported, "append-only"));
 
   ASSERT_FALSE(update.has_value());
   EXPECT_NE(update.error().message().find("append-only"), std::string::npos);
-  EXPECT_FALSE(remove.has_value());
+  ASSERT_FALSE(remove.has_value());
+  EXPECT_NE(remove.error().message().find("append-only"), std::string::npos);
+  ASSERT_FALSE(truncate.has_value());
+  EXPECT_NE(truncate.error().message().find("append-only"), std::string::npos);
+  CaseTracker tracker = Open();
+  EXPECT_EQ(tracker.ReadLog()->size(), 6U);
 }
 
-TEST_F(CaseTrackerTest, StoreFromANewerSchemaIsRefusedClearly) {
+TEST_P(CaseTrackerTest, StoreFromANewerSchemaIsRefusedClearly) {
   { CaseTracker tracker = Open(); }
   {
-    Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(store_);
-    ASSERT_TRUE(db.has_value());
-    ASSERT_TRUE(db->Exec("PRAGMA user_version = 99").has_value());
+    // A later provisio has moved the store on to schema 99.
+    std::unique_ptr<sql::Database> db = Connect();
+    ASSERT_NE(db, nullptr);
+    const sql::Migration later[] = {{99, "SELECT 1"}};
+    Result<void> migrated = db->Migrate(later, "case store");
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().message();
   }
 
-  Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+  Result<CaseTracker> tracker = CaseTracker::Open(store_, clock_);
 
   ASSERT_FALSE(tracker.has_value());
   EXPECT_EQ(tracker.error().code(), ErrorCode::kUnsupported);
   EXPECT_NE(tracker.error().message().find("newer"), std::string::npos);
 }
 
-TEST_F(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
+TEST_P(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
   std::string id;
   {
     CaseTracker tracker = Open();
@@ -246,7 +299,7 @@ TEST_F(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
   }
   constexpr int kPerWriter = 40;
   auto writer = [&](const std::string& name, int& failures) {
-    Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+    Result<CaseTracker> tracker = CaseTracker::Open(store_, clock_);
     if (!tracker) {
       failures = kPerWriter;
       return;
@@ -284,7 +337,7 @@ TEST_F(CaseTrackerTest, ConcurrentWritersLoseNoEventAndKeepTheChain) {
   EXPECT_EQ(cases->back().id, "CVD-2026-0081");  // 1 + 2 * kPerWriter cases.
 }
 
-TEST_F(CaseTrackerTest, ConcurrentProcessesLoseNoEventAndKeepTheChain) {
+TEST_P(CaseTrackerTest, ConcurrentProcessesLoseNoEventAndKeepTheChain) {
   std::string id;
   {
     CaseTracker tracker = Open();
@@ -298,7 +351,7 @@ TEST_F(CaseTrackerTest, ConcurrentProcessesLoseNoEventAndKeepTheChain) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       // Child: its own connection, as a second CLI process would have.
-      Result<CaseTracker> tracker = CaseTracker::OpenSqlite(store_, clock_);
+      Result<CaseTracker> tracker = CaseTracker::Open(store_, clock_);
       int failures = tracker ? 0 : kPerWriter;
       for (int i = 0; tracker && i < kPerWriter; ++i) {
         NewEvent note = Request(id, EventType::kNote, {{"text", std::to_string(i)}});

@@ -1,16 +1,19 @@
 // The CVD case tracker: an append-only, hash-chained event log in a store
-// (SQLite; one file, WAL, migrations), from which every case is rebuilt.
+// (a SQLite file by default, WAL and migrations; or a shared PostgreSQL
+// database), from which every case is rebuilt.
 //
 // Each event stores hash = sha256(prev_hash || canonical event JSON) (see
 // case.h). The store also keeps the chain head (event count and last hash),
 // updated in the same transaction as each append, so Verify() detects an
 // edited, inserted, reordered or deleted event, including the last one.
-// Appends run in one write transaction (BEGIN IMMEDIATE) that re-reads the
-// case, checks the state machine and extends the chain: two processes that
-// append at once are serialized by the store and no event is lost.
+// Appends run in one write transaction (SQLite BEGIN IMMEDIATE, a PostgreSQL
+// advisory lock) that re-reads the case, checks the state machine and extends
+// the chain: two processes that append at once are serialized by the store
+// and no event is lost. On both backends the store refuses UPDATE and DELETE
+// of events (triggers), and Verify() catches whoever bypasses that.
 //
 // Thread-safety: one CaseTracker per thread; any number of trackers (in any
-// number of processes) may share one store file.
+// number of processes) may share one store.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "provisio/core/clock.h"
@@ -48,10 +52,13 @@ struct ChainVerification {
 
 class CaseTracker {
  public:
-  // Opens or creates a SQLite store at `path` and brings its schema up to
-  // date. Fails with kUnsupported when the store was written by a newer
-  // provisio, kIo when it cannot be opened. `clock` must outlive the tracker.
-  static Result<CaseTracker> OpenSqlite(const std::filesystem::path& path, const Clock& clock);
+  // Opens the store at `location` and brings its schema up to date: a
+  // "postgresql://user@host/db" URI names a PostgreSQL database (which must
+  // exist); anything else is a SQLite file path, created with its parent
+  // directories when missing. Fails with kUnsupported when the store was
+  // written by a newer provisio, kIo when it cannot be opened. `clock` must
+  // outlive the tracker.
+  static Result<CaseTracker> Open(std::string_view location, const Clock& clock);
 
   CaseTracker(CaseTracker&&) noexcept;
   CaseTracker& operator=(CaseTracker&&) noexcept;
@@ -77,6 +84,9 @@ class CaseTracker {
   // stored chain head, and replays every case. Fails only when the store
   // cannot be read; a broken chain is reported in the result.
   Result<ChainVerification> Verify();
+
+  // Where the store lives, for messages (a PostgreSQL password is masked).
+  std::string Describe() const;
 
  private:
   struct Impl;
