@@ -1,11 +1,19 @@
 #include "provisio/passwords/blocklist.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "passwords/bundled_data.h"
 #include "provisio/core/files.h"
 
 namespace provisio::passwords {
+namespace {
+
+std::uint64_t LengthBit(std::size_t length) {
+  return std::uint64_t{1} << std::min<std::size_t>(length, 63);
+}
+
+}  // namespace
 
 std::string ToLowerAscii(std::string_view text) {
   std::string out(text);
@@ -42,6 +50,7 @@ void Blocklist::AddText(std::string_view text, std::string_view list_name) {
     }
     const std::size_t bit = std::hash<std::string_view>{}(line) % kFilterBits;
     filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    length_mask_ |= LengthBit(line.size());
     exact_.emplace(line);
     lower_.insert(ToLowerAscii(line));
   }
@@ -58,11 +67,27 @@ Result<void> Blocklist::AddFile(const std::filesystem::path& path) {
 }
 
 bool Blocklist::Contains(std::string_view password) const {
+  if ((length_mask_ & LengthBit(password.size())) == 0) {
+    return false;
+  }
   const std::size_t bit = std::hash<std::string_view>{}(password) % kFilterBits;
   if ((filter_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) {
     return false;
   }
-  return exact_.contains(std::string(password));
+  return exact_.contains(password);
+}
+
+std::vector<std::string_view> Blocklist::EntriesOfLength(std::size_t length) const {
+  std::vector<std::string_view> entries;
+  if ((length_mask_ & LengthBit(length)) == 0) {
+    return entries;
+  }
+  for (const std::string& entry : exact_) {
+    if (entry.size() == length) {
+      entries.emplace_back(entry);
+    }
+  }
+  return entries;
 }
 
 bool Blocklist::ContainsIgnoringCase(std::string_view password) const {

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "passwords/bundled_data.h"
+#include "passwords/label_table.h"
 
 namespace provisio::passwords {
 
@@ -112,24 +113,21 @@ Result<std::string> GeneratePassword(const PasswordPolicy& policy,
   if (policy.kind == PolicyKind::kLabel) {
     // Draw bytes in bulk (one Fill per password in the common case) and keep
     // those below the largest multiple of the alphabet size: no modulo bias.
-    constexpr auto kSize = static_cast<std::uint32_t>(kLabelAlphabet.size());
-    constexpr std::uint32_t kLimit = 256 - (256 % kSize);
     const auto length = static_cast<std::size_t>(policy.length);
-    password.reserve(length);
+    password.resize(length);
     std::array<std::uint8_t, PasswordPolicy::kMaxLength + PasswordPolicy::kMaxLength / 4 + 8>
         bytes{};
-    while (password.size() < length) {
-      const std::size_t missing = length - password.size();
+    std::size_t filled = 0;
+    while (filled < length) {
+      const std::size_t missing = length - filled;
       const std::span<std::uint8_t> draw(bytes.data(), missing + missing / 4 + 2);
-      Result<void> filled = random.Fill(draw);
-      if (!filled) {
-        return Fail(filled.error().WithContext("generating password"));
+      Result<void> result = random.Fill(draw);
+      if (!result) {
+        std::fill(bytes.begin(), bytes.end(), std::uint8_t{0});
+        return Fail(result.error().WithContext("generating password"));
       }
-      for (std::uint8_t byte : draw) {
-        if (byte < kLimit && password.size() < length) {
-          password += kLabelAlphabet[byte % kSize];
-        }
-      }
+      std::size_t next = 0;
+      internal::MapLabelBytes(draw.data(), draw.size(), &next, password.data(), length, &filled);
     }
     std::fill(bytes.begin(), bytes.end(), std::uint8_t{0});
     return password;

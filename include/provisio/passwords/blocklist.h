@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -30,8 +31,13 @@ class Blocklist {
   // Adds a list file. Fails with kNotFound or kIo.
   Result<void> AddFile(const std::filesystem::path& path);
 
-  // Exact match.
+  // Exact match. Answers most passwords from a length mask and a one-hash
+  // filter without building a string or touching the hash table.
   bool Contains(std::string_view password) const;
+
+  // The entries exactly `length` bytes long, in no particular order (for
+  // callers that only ever test passwords of one length).
+  std::vector<std::string_view> EntriesOfLength(std::size_t length) const;
 
   // Match ignoring ASCII case ("ADMIN" matches "admin").
   bool ContainsIgnoringCase(std::string_view password) const;
@@ -43,10 +49,17 @@ class Blocklist {
  private:
   static constexpr std::size_t kFilterBits = std::size_t{1} << 20;
 
-  // One-hash filter in front of exact_: most candidates are answered
-  // "not listed" without building a string or touching the hash table.
+  // Heterogeneous lookup: find a std::string_view without copying it.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // Bit L (L < 63) set: some entry is L bytes long; bit 63: some entry is 63 or longer.
+  std::uint64_t length_mask_ = 0;
+  // One-hash filter in front of exact_.
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterBits / 64, 0);
-  std::unordered_set<std::string> exact_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> exact_;
   std::unordered_set<std::string> lower_;
   std::vector<std::string> sources_;
 };
