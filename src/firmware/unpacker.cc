@@ -10,6 +10,7 @@
 
 #include "firmware/headers.h"
 #include "firmware/jffs2_reader.h"
+#include "firmware/ubi_reader.h"
 
 namespace provisio::firmware {
 namespace {
@@ -38,8 +39,8 @@ std::uint32_t Le32At(std::string_view data, std::size_t at) {
 // Bytes that can start a magic we look for.
 constexpr std::array<bool, 256> MakeFirstBytes() {
   std::array<bool, 256> table{};
-  constexpr std::array<unsigned char, 15> kFirst = {'h',  0x1F, 0xFD, 'B',  0x28, '0',  'u', 'P',
-                                                    0x53, 0x27, 'H',  0x5D, 0x85, 0x19, 'U'};
+  constexpr std::array<unsigned char, 16> kFirst = {'h',  0x1F, 0xFD, 'B',  0x28, '0',  'u', 'P',
+                                                    0x53, 0x27, 'H',  0x5D, 0x85, 0x19, 'U', 0x31};
   for (const unsigned char c : kFirst) {
     table[c] = true;
   }
@@ -171,18 +172,10 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   std::vector<Region> regions;
   if (EnterBlob(blob, chain, depth)) {
     std::uint64_t next_free = 0;
-    bool ubi_noted = false;
     const auto* bytes = reinterpret_cast<const unsigned char*>(blob.data());
     for (std::size_t i = 0; i < blob.size(); ++i) {
       if (!kFirstBytes[bytes[i]])
         continue;
-      if (!ubi_noted && StartsWith(blob, i, "UBI#") && i % 4 == 0) {
-        ubi_noted = true;
-        Note(chain + " > ubi@" + Hex(i),
-             "UBI erase-count header found; UBI/UBIFS is not unpacked by this version, scanned as "
-             "raw data");
-        continue;
-      }
       if (i < next_free)
         continue;
       Region region;
@@ -257,6 +250,11 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     kind = "zip";
   } else if ((byte == 0x85 || byte == 0x19) && at % 4 == 0 && LooksLikeJffs2(blob.substr(at))) {
     kind = "jffs2";
+  } else if (byte == 'U' && at % 512 == 0 && StartsWith(blob, at, "UBI#") &&
+             LooksLikeUbi(blob.substr(at))) {
+    kind = "ubi";
+  } else if (byte == 0x31 && at % 8 == 0 && LooksLikeUbifs(blob.substr(at))) {
+    kind = "ubifs";
   } else if (byte == 0x53 && at >= 1080 && StartsWith(blob, at, "\x53\xEF") &&
              LooksLikeExt(blob.substr(at - 1080))) {
     kind = "ext";
@@ -267,7 +265,9 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
   const std::string_view data = blob.substr(start);
   const std::string child = chain + " > " + std::string(kind) + "@" + Hex(start);
   std::uint64_t used = 0;
-  if ((kind == "squashfs" || kind == "ext" || kind == "jffs2") && depth + 1 > limits_.max_depth) {
+  if ((kind == "squashfs" || kind == "ext" || kind == "jffs2" || kind == "ubi" ||
+       kind == "ubifs") &&
+      depth + 1 > limits_.max_depth) {
     Note(child, "nesting depth limit (" + std::to_string(limits_.max_depth) +
                     ") reached; scanned as raw data without unpacking");
     return false;
@@ -278,6 +278,10 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     used = ReadExt(*this, data, child, depth + 1);
   } else if (kind == "jffs2") {
     used = ReadJffs2(*this, data, child, depth + 1);
+  } else if (kind == "ubi") {
+    used = ReadUbi(*this, data, child, depth + 1);
+  } else if (kind == "ubifs") {
+    used = ReadUbifs(*this, data, child, depth + 1);
   } else if (kind == "uimage") {
     used = ReadUImage(owner, data, child, depth + 1);
   } else if (kind == "trx") {

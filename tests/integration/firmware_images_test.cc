@@ -53,6 +53,8 @@ const std::vector<std::pair<std::string, std::string>> kVariants = {
     {"trx-cpio", "trx@0x0/part1 > gzip@0x0 > cpio@0x0"},
     {"raw-tar", "tar@0x"},
     {"ext4", "ext@0x0"},
+    {"jffs2", "jffs2@0x10000"},
+    {"ubi", "ubi@0x20000 > /rootfs > ubifs@0x0"},
 };
 
 class FirmwareImagesTest : public ::testing::Test {

@@ -4,7 +4,7 @@
 # usage: firmware_make_images.sh OUTDIR planted|clean
 # Writes OUTDIR/<variant>.bin for each variant it could build and prints the
 # variant names, one per line. Needs: mksquashfs, cpio, tar, gzip, xz,
-# mke2fs, mkimage, openssl, python3.
+# mke2fs, mkimage, mkfs.jffs2, mkfs.ubifs, ubinize (mtd-utils), openssl, python3.
 set -euo pipefail
 out="$1"
 kind="$2"
@@ -138,3 +138,20 @@ echo raw-tar
 rm -f "$out/ext4.bin"
 mke2fs -q -t ext4 -d "$root" -b 1024 -N 256 -E root_owner=0:0 "$out/ext4.bin" 8M >/dev/null 2>&1
 echo ext4
+
+# raw NOR flash: 64 KiB of bootloader bytes, then a big-endian JFFS2 partition
+bootloader() {  # random bytes without container magics, exactly $1 bytes
+  # The last head closes the pipe early: tr's SIGPIPE is expected.
+  head -c $(($1 * 2)) /dev/urandom | tr -d '\037\213\375\047hHBPu0S]\205\031U1(' | head -c "$1" || true
+}
+mkfs.jffs2 -b -U -e 0x10000 -r "$root" -o "$out/rootfs-$kind.jffs2"
+{ bootloader 65536; cat "$out/rootfs-$kind.jffs2"; } > "$out/jffs2.bin"
+echo jffs2
+
+# raw NAND: 128 KiB of bootloader bytes, then UBI with a UBIFS volume
+mkfs.ubifs -U -r "$root" -m 2048 -e 126976 -c 128 -x zlib -o "$out/rootfs-$kind.ubifs"
+printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\n' \
+  "$out/rootfs-$kind.ubifs" > "$out/ubi-$kind.ini"
+ubinize -o "$out/rootfs-$kind.ubi" -m 2048 -p 131072 -s 2048 "$out/ubi-$kind.ini" >/dev/null 2>&1
+{ bootloader 131072; cat "$out/rootfs-$kind.ubi"; } > "$out/ubi.bin"
+echo ubi

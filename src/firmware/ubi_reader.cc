@@ -1,0 +1,657 @@
+// UBI and UBIFS readers. Layout facts (from the Linux ubi-media.h and
+// ubifs-media.h headers, in our words):
+//  - UBI: every physical erase block (PEB) starts with a 64-byte big-endian
+//    erase-counter header ("UBI#") that says where the volume-identifier
+//    header ("UBI!": volume id, logical block number, sequence number) and
+//    the data start. The internal layout volume holds the volume table
+//    (names). The copy with the highest sequence number of a logical block
+//    wins.
+//  - UBIFS: a log of 8-byte-aligned little-endian nodes with a common header
+//    (magic 0x06101831, CRC, sequence number, length, type). Inode, data and
+//    directory-entry nodes carry 8-byte keys (inode number; type << 29 |
+//    block or name hash). Replaying them in sequence order rebuilds the tree.
+#include "firmware/ubi_reader.h"
+
+#include <lzo/lzo1x.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <zlib.h>
+#include <zstd.h>
+
+namespace provisio::firmware {
+namespace {
+
+const unsigned char* Bytes(std::string_view data, std::size_t at = 0) {
+  return reinterpret_cast<const unsigned char*>(data.data()) + at;
+}
+
+std::uint32_t Be32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+std::uint64_t Be64(const unsigned char* p) {
+  return (std::uint64_t{Be32(p)} << 32) | Be32(p + 4);
+}
+std::uint16_t Le16(const unsigned char* p) {
+  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
+std::uint32_t Le32(const unsigned char* p) {
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
+         (std::uint32_t{p[3]} << 24);
+}
+std::uint64_t Le64(const unsigned char* p) {
+  return std::uint64_t{Le32(p)} | (std::uint64_t{Le32(p + 4)} << 32);
+}
+
+// UBI and UBIFS use the reflected CRC-32 seeded with 0xFFFFFFFF and without
+// the final inversion: zlib's crc32() seeded with 0, inverted.
+std::uint32_t MediaCrc(const unsigned char* data, std::size_t size) {
+  return ~static_cast<std::uint32_t>(crc32(0UL, data, static_cast<uInt>(size)));
+}
+
+// ---------------------------------------------------------------- UBI ----
+
+constexpr std::size_t kUbiHeaderBytes = 64;
+constexpr std::uint32_t kLayoutVolume = 0x7FFFEFFF;
+constexpr std::uint32_t kFirstInternalVolume = 0x7FFFEF00;
+constexpr std::size_t kVolumeRecordBytes = 172;
+constexpr std::size_t kMaxVolumes = 128;
+
+struct EraseCounterHeader {
+  std::uint32_t vid_offset = 0;
+  std::uint32_t data_offset = 0;
+};
+
+bool ReadEraseCounterHeader(std::string_view data, std::size_t at, EraseCounterHeader* header) {
+  if (at > data.size() || data.size() - at < kUbiHeaderBytes) {
+    return false;
+  }
+  const unsigned char* p = Bytes(data, at);
+  if (std::memcmp(p, "UBI#", 4) != 0 || MediaCrc(p, 60) != Be32(p + 60)) {
+    return false;
+  }
+  header->vid_offset = Be32(p + 16);
+  header->data_offset = Be32(p + 20);
+  return header->vid_offset >= kUbiHeaderBytes && header->data_offset > header->vid_offset;
+}
+
+bool AllErased(std::string_view data, std::size_t at, std::size_t size) {
+  const std::size_t end = std::min(data.size(), at + size);
+  for (std::size_t i = at; i < end; ++i) {
+    if (static_cast<unsigned char>(data[i]) != 0xFF) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct LogicalBlock {
+  std::uint64_t sequence = 0;
+  std::string_view data;
+};
+
+class UbiReader {
+ public:
+  UbiReader(Unpacker& unpacker, std::string_view data, const std::string& chain, unsigned depth)
+      : unpacker_(unpacker), data_(data), chain_(chain), depth_(depth) {}
+
+  std::uint64_t Read() {
+    EraseCounterHeader first;
+    if (!ReadEraseCounterHeader(data_, 0, &first)) {
+      return 0;
+    }
+    const std::size_t block_size = FindBlockSize(first);
+    if (block_size == 0) {
+      return 0;
+    }
+    std::size_t at = 0;
+    std::size_t end = 0;
+    for (; at + block_size <= data_.size() || at == 0; at += block_size) {
+      EraseCounterHeader header;
+      if (!ReadEraseCounterHeader(data_, at, &header)) {
+        if (AllErased(data_, at, kUbiHeaderBytes)) {
+          continue;  // An erased block inside the partition.
+        }
+        break;
+      }
+      end = std::min(data_.size(), at + block_size);
+      if (header.data_offset >= block_size) {
+        ++damaged_;
+        continue;
+      }
+      MapBlock(at, block_size, header);
+    }
+    if (damaged_ > 0) {
+      unpacker_.Note(chain_, std::to_string(damaged_) +
+                                 " UBI erase blocks had damaged headers and were ignored");
+    }
+    ReadVolumeNames();
+    EmitVolumes();
+    return end;
+  }
+
+ private:
+  // The erase-block size is the distance to the next valid header; it is a
+  // power of two larger than the data offset.
+  std::size_t FindBlockSize(const EraseCounterHeader& first) const {
+    for (std::size_t size = 4096; size <= (std::size_t{16} << 20); size *= 2) {
+      if (size <= first.data_offset) {
+        continue;
+      }
+      EraseCounterHeader next;
+      if (ReadEraseCounterHeader(data_, size, &next)) {
+        return size;
+      }
+    }
+    // A single erase block: everything to the end.
+    return data_.size() > first.data_offset ? data_.size() : 0;
+  }
+
+  void MapBlock(std::size_t at, std::size_t block_size, const EraseCounterHeader& header) {
+    if (header.vid_offset + kUbiHeaderBytes > block_size) {
+      ++damaged_;
+      return;
+    }
+    const unsigned char* vid = Bytes(data_, at + header.vid_offset);
+    if (std::memcmp(vid, "UBI!", 4) != 0) {
+      return;  // Free block: no volume owns it.
+    }
+    if (MediaCrc(vid, 60) != Be32(vid + 60)) {
+      ++damaged_;
+      return;
+    }
+    const std::uint32_t volume = Be32(vid + 8);
+    const std::uint32_t logical = Be32(vid + 12);
+    const std::uint32_t static_size = Be32(vid + 20);
+    const std::uint8_t volume_type = vid[5];  // 1 dynamic, 2 static.
+    const std::uint64_t sequence = Be64(vid + 40);
+    std::size_t size = block_size - header.data_offset;
+    if (volume_type == 2 && static_size <= size) {
+      size = static_size;
+    }
+    if (logical > (1U << 24)) {
+      ++damaged_;
+      return;
+    }
+    LogicalBlock& slot = volumes_[volume][logical];
+    if (slot.data.empty() || sequence >= slot.sequence) {
+      slot.sequence = sequence;
+      slot.data = data_.substr(at + header.data_offset, size);
+    }
+  }
+
+  void ReadVolumeNames() {
+    const auto layout = volumes_.find(kLayoutVolume);
+    if (layout == volumes_.end() || layout->second.empty()) {
+      return;
+    }
+    const std::string_view table = layout->second.begin()->second.data;
+    for (std::size_t index = 0; index < kMaxVolumes; ++index) {
+      const std::size_t at = index * kVolumeRecordBytes;
+      if (at + kVolumeRecordBytes > table.size()) {
+        break;
+      }
+      const unsigned char* record = Bytes(table, at);
+      if (MediaCrc(record, 168) != Be32(record + 168) || Be32(record) == 0) {
+        continue;
+      }
+      const std::size_t name_size = std::min<std::size_t>(Be32(record + 12) & 0xFFFF, 127);
+      names_[static_cast<std::uint32_t>(index)] =
+          std::string(reinterpret_cast<const char*>(record + 16), name_size);
+    }
+  }
+
+  void EmitVolumes() {
+    for (const auto& [volume, blocks] : volumes_) {
+      if (volume >= kFirstInternalVolume || blocks.empty()) {
+        continue;
+      }
+      const auto named = names_.find(volume);
+      const std::string name = named != names_.end() && !named->second.empty()
+                                   ? named->second
+                                   : "volume" + std::to_string(volume);
+      bool escaped = false;
+      const std::string path = NormalizeImagePath(name, &escaped);
+      // Logical blocks in order; unmapped ones read as erased flash.
+      const std::uint64_t last = blocks.rbegin()->first;
+      std::size_t leb_size = 0;
+      for (const auto& [logical, block] : blocks) {
+        leb_size = std::max(leb_size, block.data.size());
+      }
+      const std::uint64_t total = (last + 1) * leb_size;
+      if (!unpacker_.Reserve(total, chain_)) {
+        return;
+      }
+      auto content = std::make_shared<std::string>();
+      content->reserve(static_cast<std::size_t>(total));
+      for (std::uint64_t logical = 0; logical <= last; ++logical) {
+        const auto found = blocks.find(static_cast<std::uint32_t>(logical));
+        if (found == blocks.end()) {
+          if (logical < last) {
+            content->append(leb_size, '\xFF');
+          }
+          continue;
+        }
+        content->append(found->second.data);
+      }
+      if (LooksLikeUbifs(*content)) {
+        // Read in place: the volume's bytes are the file system's own
+        // nodes, so scanning them as one more file would report every
+        // finding twice.
+        const std::string child = chain_ + " > " + path + " > ubifs@0x0";
+        if (depth_ + 1 > unpacker_.limits().max_depth) {
+          unpacker_.Note(child, "nesting depth limit reached; UBIFS volume not unpacked");
+          continue;
+        }
+        ReadUbifs(unpacker_, *content, child, depth_ + 1);
+        continue;
+      }
+      ExtractedFile file;
+      file.kind = ExtractedFile::Kind::kRegular;
+      file.path = path;
+      file.chain = chain_;
+      file.mode = 0444;
+      file.data = *content;
+      file.owner = std::move(content);
+      unpacker_.EmitFile(std::move(file), depth_);
+    }
+  }
+
+  Unpacker& unpacker_;
+  std::string_view data_;
+  const std::string& chain_;
+  unsigned depth_;
+  std::map<std::uint32_t, std::map<std::uint32_t, LogicalBlock>> volumes_;
+  std::map<std::uint32_t, std::string> names_;
+  std::size_t damaged_ = 0;
+};
+
+// -------------------------------------------------------------- UBIFS ----
+
+constexpr std::uint32_t kUbifsMagic = 0x06101831;
+constexpr std::size_t kCommonHeaderBytes = 24;
+constexpr std::uint8_t kInodeNode = 0;
+constexpr std::uint8_t kDataNode = 1;
+constexpr std::uint8_t kDirentNode = 2;
+constexpr std::uint8_t kTruncationNode = 4;
+constexpr std::uint8_t kSuperblockNode = 6;
+constexpr std::size_t kInodeNodeBytes = 160;
+constexpr std::size_t kDataNodeBytes = 48;
+constexpr std::size_t kDirentNodeBytes = 56;
+constexpr std::size_t kTruncationNodeBytes = 56;
+constexpr std::uint32_t kBlockBytes = 4096;
+constexpr std::uint32_t kMaxNodeBytes = 1U << 20;
+constexpr std::uint64_t kRootInode = 1;
+constexpr unsigned kMaxDirectoryDepth = 256;
+
+constexpr std::uint32_t kTypeMask = 0170000;
+constexpr std::uint32_t kDirectory = 0040000;
+constexpr std::uint32_t kRegular = 0100000;
+constexpr std::uint32_t kSymlink = 0120000;
+
+enum UbifsCompression : std::uint16_t { kNone = 0, kLzo = 1, kZlib = 2, kZstd = 3 };
+
+// Length of a valid node at `at`, else 0.
+std::size_t UbifsNodeAt(std::string_view data, std::size_t at) {
+  if (at > data.size() || data.size() - at < kCommonHeaderBytes) {
+    return 0;
+  }
+  const unsigned char* p = Bytes(data, at);
+  if (Le32(p) != kUbifsMagic) {
+    return 0;
+  }
+  const std::uint32_t length = Le32(p + 16);
+  if (length < kCommonHeaderBytes || length > kMaxNodeBytes || length > data.size() - at) {
+    return 0;
+  }
+  if (MediaCrc(p + 8, length - 8) != Le32(p + 4)) {
+    return 0;
+  }
+  return length;
+}
+
+struct UbifsInode {
+  std::uint64_t sequence = 0;
+  std::uint64_t created = 0;
+  std::uint64_t size = 0;
+  std::uint32_t links = 0;
+  std::uint32_t uid = 0;
+  std::uint32_t mode = 0;
+  std::string_view inline_data;  // Symlink target.
+};
+
+struct UbifsBlock {
+  std::uint64_t sequence = 0;
+  std::uint32_t size = 0;  // Uncompressed.
+  std::uint16_t compression = kNone;
+  std::string_view payload;
+};
+
+struct UbifsEntry {
+  std::uint64_t sequence = 0;
+  std::uint64_t inode = 0;  // 0: deleted.
+};
+
+bool Inflate(std::string_view in, unsigned char* out, std::size_t out_size) {
+  z_stream stream{};
+  // UBIFS stores raw deflate streams (no zlib header).
+  if (inflateInit2(&stream, -15) != Z_OK) {
+    return false;
+  }
+  stream.next_in = const_cast<Bytef*>(Bytes(in));
+  stream.avail_in = static_cast<uInt>(in.size());
+  stream.next_out = out;
+  stream.avail_out = static_cast<uInt>(out_size);
+  const int rc = inflate(&stream, Z_FINISH);
+  const bool ok =
+      (rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR) && stream.total_out == out_size;
+  inflateEnd(&stream);
+  return ok;
+}
+
+bool DecodeBlock(const UbifsBlock& block, unsigned char* out) {
+  switch (block.compression) {
+    case kNone:
+      if (block.payload.size() < block.size) {
+        return false;
+      }
+      std::memcpy(out, block.payload.data(), block.size);
+      return true;
+    case kLzo: {
+      lzo_uint produced = block.size;
+      return lzo1x_decompress_safe(Bytes(block.payload),
+                                   static_cast<lzo_uint>(block.payload.size()), out, &produced,
+                                   nullptr) == LZO_E_OK &&
+             produced == block.size;
+    }
+    case kZlib:
+      return Inflate(block.payload, out, block.size);
+    case kZstd: {
+      const std::size_t produced =
+          ZSTD_decompress(out, block.size, block.payload.data(), block.payload.size());
+      return !ZSTD_isError(produced) && produced == block.size;
+    }
+    default:
+      return false;
+  }
+}
+
+class UbifsReader {
+ public:
+  UbifsReader(Unpacker& unpacker, std::string_view data, const std::string& chain, unsigned depth)
+      : unpacker_(unpacker), data_(data), chain_(chain), depth_(depth) {}
+
+  std::uint64_t Read() {
+    if (!LooksLikeUbifs(data_)) {
+      return 0;
+    }
+    for (std::size_t at = 0; at + kCommonHeaderBytes <= data_.size();) {
+      const std::size_t length = UbifsNodeAt(data_, at);
+      if (length == 0) {
+        at += 8;
+        continue;
+      }
+      ParseNode(data_.substr(at, length));
+      at += (length + 7) & ~std::size_t{7};
+    }
+    if (skipped_ > 0) {
+      unpacker_.Note(
+          chain_, std::to_string(skipped_) + " UBIFS nodes had impossible sizes and were ignored");
+    }
+    if (entries_.empty()) {
+      return 0;
+    }
+    std::map<std::uint64_t, std::vector<std::pair<std::string, std::uint64_t>>> children;
+    for (const auto& [key, entry] : entries_) {
+      if (entry.inode != 0) {
+        children[key.first].emplace_back(key.second, entry.inode);
+      }
+    }
+    std::set<std::uint64_t> open;
+    Walk(kRootInode, "", children, open, 0);
+    return data_.size();
+  }
+
+ private:
+  void ParseNode(std::string_view node) {
+    const unsigned char* p = Bytes(node);
+    const std::uint64_t sequence = Le64(p + 8);
+    switch (p[20]) {
+      case kInodeNode: {
+        if (node.size() < kInodeNodeBytes) {
+          return;  // A node of another layout with this type number.
+        }
+        const std::uint64_t number = Le32(p + 24);
+        UbifsInode& inode = inodes_[number];
+        if (sequence < inode.sequence) {
+          return;
+        }
+        const std::uint32_t inline_size = Le32(p + 112);
+        if (inline_size > node.size() - kInodeNodeBytes) {
+          ++skipped_;
+          return;
+        }
+        inode.sequence = sequence;
+        inode.created = Le64(p + 40);
+        inode.size = Le64(p + 48);
+        inode.links = Le32(p + 92);
+        inode.uid = Le32(p + 96);
+        inode.mode = Le32(p + 104);
+        inode.inline_data = node.substr(kInodeNodeBytes, inline_size);
+        return;
+      }
+      case kDataNode: {
+        if (node.size() < kDataNodeBytes) {
+          return;  // A node of another layout with this type number.
+        }
+        const std::uint64_t number = Le32(p + 24);
+        const std::uint32_t block = Le32(p + 28) & 0x1FFFFFFF;
+        UbifsBlock data;
+        data.sequence = sequence;
+        data.size = Le32(p + 40);
+        data.compression = Le16(p + 44);
+        data.payload = node.substr(kDataNodeBytes);
+        if (data.size > kBlockBytes) {
+          ++skipped_;
+          return;
+        }
+        UbifsBlock& slot = blocks_[number][block];
+        if (data.sequence >= slot.sequence) {
+          slot = data;
+        }
+        return;
+      }
+      case kDirentNode: {
+        if (node.size() < kDirentNodeBytes) {
+          return;  // A node of another layout with this type number.
+        }
+        const std::uint64_t parent = Le32(p + 24);
+        const std::size_t name_size = Le16(p + 50);
+        if (name_size == 0 || name_size > node.size() - kDirentNodeBytes) {
+          ++skipped_;
+          return;
+        }
+        UbifsEntry& entry =
+            entries_[{parent, std::string(node.substr(kDirentNodeBytes, name_size))}];
+        if (sequence >= entry.sequence) {
+          entry.sequence = sequence;
+          entry.inode = Le64(p + 40);
+        }
+        return;
+      }
+      case kTruncationNode: {
+        if (node.size() < kTruncationNodeBytes) {
+          return;  // A node of another layout with this type number.
+        }
+        // The inode node written with it carries the new size; nothing more
+        // to do than keep the newest inode node.
+        return;
+      }
+      default:
+        return;  // Superblock, master, index, padding, orphan, reference.
+    }
+  }
+
+  void Walk(
+      std::uint64_t directory,
+      const std::string& path,
+      const std::map<std::uint64_t, std::vector<std::pair<std::string, std::uint64_t>>>& children,
+      std::set<std::uint64_t>& open,
+      unsigned level) {
+    const auto found = children.find(directory);
+    if (found == children.end()) {
+      return;
+    }
+    if (level > kMaxDirectoryDepth) {
+      unpacker_.Note(chain_, "UBIFS directory nesting deeper than " +
+                                 std::to_string(kMaxDirectoryDepth) + " at '" + path +
+                                 "'; not descended");
+      return;
+    }
+    if (!open.insert(directory).second) {
+      unpacker_.Note(chain_, "UBIFS directory cycle at '" + path + "'; not descended again");
+      return;
+    }
+    for (const auto& [name, inode] : found->second) {
+      bool escaped = false;
+      const std::string child_path = NormalizeImagePath(path + "/" + name, &escaped);
+      if (escaped) {
+        unpacker_.Note(chain_, "UBIFS entry name '" + name +
+                                   "' tried to leave the root; kept as '" + child_path + "'");
+      }
+      if (Emit(inode, child_path)) {
+        Walk(inode, child_path, children, open, level + 1);
+      }
+    }
+    open.erase(directory);
+  }
+
+  // Emits one file; true when it is a directory to descend into.
+  bool Emit(std::uint64_t number, const std::string& path) {
+    ExtractedFile file;
+    file.path = path;
+    file.chain = chain_;
+    const auto found = inodes_.find(number);
+    if (found == inodes_.end()) {
+      file.kind = ExtractedFile::Kind::kOther;
+      unpacker_.EmitFile(std::move(file), depth_);
+      return false;
+    }
+    const UbifsInode& inode = found->second;
+    file.mode = inode.mode & 07777;
+    file.uid = inode.uid;
+    switch (inode.mode & kTypeMask) {
+      case kDirectory:
+        file.kind = ExtractedFile::Kind::kDirectory;
+        unpacker_.EmitFile(std::move(file), depth_);
+        return true;
+      case kSymlink:
+        file.kind = ExtractedFile::Kind::kSymlink;
+        file.link_target = std::string(inode.inline_data);
+        unpacker_.EmitFile(std::move(file), depth_);
+        return false;
+      case kRegular: {
+        file.kind = ExtractedFile::Kind::kRegular;
+        std::shared_ptr<std::string> content = Assemble(number, inode, path);
+        if (content) {
+          file.data = *content;
+          file.owner = std::move(content);
+        }
+        unpacker_.EmitFile(std::move(file), depth_);
+        return false;
+      }
+      default:
+        file.kind = ExtractedFile::Kind::kOther;
+        unpacker_.EmitFile(std::move(file), depth_);
+        return false;
+    }
+  }
+
+  std::shared_ptr<std::string> Assemble(std::uint64_t number,
+                                        const UbifsInode& inode,
+                                        const std::string& path) {
+    if (inode.size > unpacker_.limits().max_file_bytes) {
+      unpacker_.Note(chain_, "UBIFS file '" + path + "' (" + std::to_string(inode.size) +
+                                 " bytes) is over the per-file limit; not extracted");
+      return nullptr;
+    }
+    if (!unpacker_.Reserve(inode.size, chain_)) {
+      return nullptr;
+    }
+    auto content = std::make_shared<std::string>(static_cast<std::size_t>(inode.size), '\0');
+    const auto blocks = blocks_.find(number);
+    if (blocks == blocks_.end()) {
+      return content;
+    }
+    std::vector<unsigned char> scratch(kBlockBytes);
+    bool reported = false;
+    for (const auto& [index, block] : blocks->second) {
+      // A block written before this inode was created belongs to an earlier
+      // file that had the same inode number.
+      if (block.sequence < inode.created) {
+        continue;
+      }
+      const std::uint64_t offset = std::uint64_t{index} * kBlockBytes;
+      if (offset >= inode.size) {
+        continue;  // Truncated away.
+      }
+      if (!DecodeBlock(block, scratch.data())) {
+        if (!reported) {
+          reported = true;
+          unpacker_.Note(chain_, "UBIFS file '" + path +
+                                     "' has a block that does not decompress (compression type " +
+                                     std::to_string(block.compression) + "); left as zero bytes");
+        }
+        continue;
+      }
+      const std::size_t take =
+          std::min<std::size_t>(block.size, static_cast<std::size_t>(inode.size - offset));
+      std::memcpy(content->data() + offset, scratch.data(), take);
+    }
+    return content;
+  }
+
+  Unpacker& unpacker_;
+  std::string_view data_;
+  const std::string& chain_;
+  unsigned depth_;
+  std::map<std::uint64_t, UbifsInode> inodes_;
+  std::map<std::uint64_t, std::map<std::uint32_t, UbifsBlock>> blocks_;
+  std::map<std::pair<std::uint64_t, std::string>, UbifsEntry> entries_;
+  std::size_t skipped_ = 0;
+};
+
+}  // namespace
+
+bool LooksLikeUbi(std::string_view data) {
+  EraseCounterHeader header;
+  return ReadEraseCounterHeader(data, 0, &header);
+}
+
+std::uint64_t ReadUbi(Unpacker& unpacker,
+                      std::string_view data,
+                      const std::string& chain,
+                      unsigned depth) {
+  UbiReader reader(unpacker, data, chain, depth);
+  return reader.Read();
+}
+
+bool LooksLikeUbifs(std::string_view data) {
+  return UbifsNodeAt(data, 0) > 0 && Bytes(data)[20] == kSuperblockNode;
+}
+
+std::uint64_t ReadUbifs(Unpacker& unpacker,
+                        std::string_view data,
+                        const std::string& chain,
+                        unsigned depth) {
+  UbifsReader reader(unpacker, data, chain, depth);
+  return reader.Read();
+}
+
+}  // namespace provisio::firmware
