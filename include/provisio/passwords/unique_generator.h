@@ -122,7 +122,7 @@ class UniqueGenerator {
   const GeneratorStats& stats() const { return stats_; }
   std::size_t memory_bytes() const { return seen_.memory_bytes(); }
 
-  static constexpr std::size_t kLookahead = 64;
+  static constexpr std::size_t kLookahead = 256;
   static constexpr std::size_t kRandomBlock = 16 * 1024;
 
  private:
