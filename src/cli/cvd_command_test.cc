@@ -1,5 +1,6 @@
 #include "cli/cvd_command.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/run.h"
+#include "sql/postgres_test_support.h"
 
 namespace provisio::cli {
 namespace {
@@ -38,8 +40,14 @@ class CvdCommandTest : public ::testing::Test {
 
   // Runs `provisio cvd ARGS --store STORE --actor tester`.
   Outcome Cvd(std::vector<std::string> args) {
+    args.insert(args.end(), {"--store", store_});
+    return CvdWithoutStore(std::move(args));
+  }
+
+  // Runs `provisio cvd ARGS --actor tester`.
+  Outcome CvdWithoutStore(std::vector<std::string> args) {
     args.insert(args.begin(), {"provisio", "cvd"});
-    args.insert(args.end(), {"--store", store_, "--actor", "tester"});
+    args.insert(args.end(), {"--actor", "tester"});
     std::vector<const char*> argv;
     for (const std::string& arg : args) {
       argv.push_back(arg.c_str());
@@ -142,6 +150,46 @@ TEST_F(CvdCommandTest, UnknownTriageOutcomeIsAUsageError) {
   Outcome triage = Cvd({"triage", id, "maybe"});
 
   EXPECT_EQ(triage.status, kExitUsage);
+}
+
+TEST_F(CvdCommandTest, StoreComesFromTheEnvironmentWhenNotGiven) {
+  ASSERT_EQ(::setenv("PROVISIO_CVD_STORE", store_.c_str(), 1), 0);
+
+  Outcome opened = CvdWithoutStore({"open", "--reporter", "r@example.org", "--summary", "XSS"});
+  ::unsetenv("PROVISIO_CVD_STORE");
+
+  EXPECT_EQ(opened.status, kExitOk) << opened.err;
+  EXPECT_TRUE(std::filesystem::exists(store_));
+  EXPECT_EQ(Cvd({"verify"}).out.rfind("ok: 1 events", 0), 0U);
+}
+
+TEST_F(CvdCommandTest, HelpNamesBothKindsOfStore) {
+  Outcome help = CvdWithoutStore({"verify", "--help"});
+
+  EXPECT_EQ(help.status, kExitOk);
+  EXPECT_NE(help.out.find("postgresql://"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("PROVISIO_CVD_STORE"), std::string::npos) << help.out;
+}
+
+TEST_F(CvdCommandTest, WorksOnAPostgresStoreAndNeverPrintsItsPassword) {
+  PROVISIO_TEST_POSTGRES_DATABASE(database);
+  // The test server trusts local connections, so the password is never
+  // checked; it is there to show that no message repeats it.
+  const std::string uri = database.uri();
+  store_ = uri + (uri.find('?') == std::string::npos ? "?" : "&") + "password=sekrit-pw";
+
+  const std::string id = OpenCase();
+  Outcome ack = Cvd({"acknowledge", id, "--at", "2026-01-05T10:00:00Z"});
+  Outcome verify = Cvd({"verify"});
+  Outcome missing = Cvd({"show", "CVD-2026-0099"});
+
+  EXPECT_EQ(id, "CVD-2026-0001");
+  EXPECT_EQ(ack.status, kExitOk) << ack.err;
+  EXPECT_EQ(verify.status, kExitOk) << verify.err;
+  EXPECT_EQ(verify.out.rfind("ok: 2 events, chain head ", 0), 0U) << verify.out;
+  EXPECT_EQ(missing.status, kExitFailure);
+  EXPECT_NE(missing.err.find(database.name()), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find("sekrit-pw"), std::string::npos) << missing.err;
 }
 
 }  // namespace
