@@ -50,6 +50,7 @@ if [ ! -f "$image" ]; then
   unsquashfs -q -n -d "$work/tree" "$work/rootfs.sqfs" >/dev/null
   set -o pipefail
 fi
+[ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; exit 0; }
 
 # The regexes provisio runs, in ripgrep syntax (bytes mode for binary escapes).
 patterns="$work/patterns.txt"

@@ -1,5 +1,10 @@
 #include "provisio/firmware/analyzer.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -78,18 +83,56 @@ const std::vector<std::string>& CheckedProvisions() {
 
 namespace {
 
-Result<ScanReport> ScanShared(std::shared_ptr<const std::string> owned,
+// A read-only private mapping of a whole file; unmapped with the last owner.
+struct Mapping {
+  void* address = nullptr;
+  std::size_t size = 0;
+  Mapping() = default;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (address != nullptr)
+      ::munmap(address, size);
+  }
+};
+
+// Maps `path` read-only. Returns nullptr (without failing) when the file
+// cannot be mapped, e.g. an empty file or a pipe: the caller reads it.
+std::shared_ptr<const Mapping> MapFile(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nullptr;
+  struct stat info {};
+  std::shared_ptr<Mapping> mapping;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    const auto size = static_cast<std::size_t>(info.st_size);
+    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (address != MAP_FAILED) {
+      (void)::madvise(address, size, MADV_WILLNEED);
+      mapping = std::make_shared<Mapping>();
+      mapping->address = address;
+      mapping->size = size;
+    }
+  }
+  ::close(fd);
+  return mapping;
+}
+
+// `keeper` keeps `image` alive (an owned string or a file mapping).
+Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
+                              std::string_view image,
                               std::string_view name,
                               const AnalyzerOptions& options) {
   auto checker = Checker::Create(options);
   if (!checker)
     return Fail(checker.error());
-  const std::string_view image(*owned);
 
   ScanReport report;
   report.image_path = std::string(name);
-  report.image_sha256 = Sha256Hex(image);
   report.statistics.image_bytes = image.size();
+  // The image digest (for the evidence record) is computed beside the
+  // unpacking and scanning, not before them.
+  std::thread hasher([&report, image] { report.image_sha256 = Sha256Hex(image); });
 
   const unsigned threads = std::max(1U, options.threads);
   WorkQueue queue(256);
@@ -112,10 +155,11 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> owned,
     });
   }
   Unpacker unpacker(options.limits, [&](ExtractedFile file) { queue.Push(std::move(file)); });
-  unpacker.Unpack(owned, name);
+  unpacker.Unpack(keeper, image, name);
   queue.Close();
   for (std::thread& worker : workers)
     worker.join();
+  hasher.join();
 
   report.findings = std::move(all.findings);
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
@@ -148,15 +192,24 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> owned,
 Result<ScanReport> ScanBuffer(std::string_view image,
                               std::string_view name,
                               const AnalyzerOptions& options) {
-  return ScanShared(std::make_shared<const std::string>(image), name, options);
+  auto owned = std::make_shared<const std::string>(image);
+  return ScanShared(owned, *owned, name, options);
 }
 
 Result<ScanReport> ScanImage(const std::filesystem::path& path, const AnalyzerOptions& options) {
+  if (auto mapping = MapFile(path)) {
+    // An aliasing pointer: it owns the mapping; the string it points to is
+    // never read (the unpacker only keeps owners alive).
+    static const std::string kMapped;
+    const std::string_view image(static_cast<const char*>(mapping->address), mapping->size);
+    return ScanShared(std::shared_ptr<const std::string>(mapping, &kMapped), image,
+                      path.filename().string(), options);
+  }
   auto content = ReadFile(path);
   if (!content)
     return Fail(content.error());
-  return ScanShared(std::make_shared<const std::string>(std::move(*content)),
-                    path.filename().string(), options);
+  auto owned = std::make_shared<const std::string>(std::move(*content));
+  return ScanShared(owned, *owned, path.filename().string(), options);
 }
 
 }  // namespace provisio::firmware

@@ -1,4 +1,6 @@
 // SquashFS through libsquashfs (squashfs-tools-ng), read from memory.
+#include <libdeflate.h>
+#include <sqfs/block.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir_reader.h>
@@ -9,6 +11,7 @@
 #include <sqfs/super.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "firmware/unpacker.h"
@@ -69,13 +72,139 @@ struct Readers {
   }
 };
 
+// libdeflate decodes squashfs's zlib blocks two to three times faster than
+// zlib; one decompressor per filesystem walk.
+struct Inflater {
+  libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
+  Inflater() = default;
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  ~Inflater() {
+    if (decompressor != nullptr)
+      libdeflate_free_decompressor(decompressor);
+  }
+};
+
 struct Walker {
   Unpacker& unpacker;
   sqfs_data_reader_t* data;
+  sqfs_compressor_t* compressor;
+  const std::shared_ptr<const std::string>& owner;  // Keeps `image` alive.
+  std::string_view image;                           // The whole filesystem.
+  std::uint32_t block_size;
+  bool gzip;
   const std::string& chain;
   unsigned depth;
   std::uint64_t budget;  // Ratio bound for this filesystem.
   std::uint64_t produced = 0;
+  Inflater inflater;
+  std::string scratch;  // One block, for a block cut short by a size limit.
+
+  // Decodes one compressed data block of `expected` bytes into `out`;
+  // false when the block is damaged.
+  bool DecodeBlock(std::string_view in, char* out, std::size_t expected) {
+    if (gzip && inflater.decompressor != nullptr) {
+      std::size_t got = 0;
+      return libdeflate_zlib_decompress(inflater.decompressor, in.data(), in.size(), out, expected,
+                                        &got) == LIBDEFLATE_SUCCESS &&
+             got == expected;
+    }
+    const sqfs_s32 n = compressor->do_block(
+        compressor, reinterpret_cast<const sqfs_u8*>(in.data()), static_cast<sqfs_u32>(in.size()),
+        reinterpret_cast<sqfs_u8*>(out), static_cast<sqfs_u32>(expected));
+    return n >= 0 && static_cast<std::size_t>(n) == expected;
+  }
+
+  // Reads the first `take` bytes of a regular file. When every data block
+  // is stored uncompressed and there is no fragment, the file is a view
+  // into the image (no copy). Returns false when the data is damaged,
+  // after filling `file` with what could be read.
+  bool ReadContent(const sqfs_inode_generic_t* inode,
+                   std::uint64_t size,
+                   std::uint64_t take,
+                   ExtractedFile* file) {
+    sqfs_u64 start = 0;
+    sqfs_u32 fragment_index = 0xFFFFFFFFU;
+    sqfs_u32 fragment_offset = 0;
+    if (sqfs_inode_get_file_block_start(inode, &start) != 0 ||
+        sqfs_inode_get_frag_location(inode, &fragment_index, &fragment_offset) != 0) {
+      return false;
+    }
+    const bool has_fragment = fragment_index != 0xFFFFFFFFU;
+    const std::size_t blocks = sqfs_inode_get_file_block_count(inode);
+    const sqfs_u32* sizes = inode->extra;
+    // Zero-copy: all blocks stored raw, contiguous, the file ends in a block.
+    if (!has_fragment && take == size && start <= image.size() && size <= image.size() - start) {
+      bool raw = blocks > 0;
+      for (std::size_t i = 0; raw && i < blocks; ++i) {
+        const std::uint64_t expected =
+            std::min<std::uint64_t>(block_size, size - std::uint64_t{block_size} * i);
+        raw = !SQFS_IS_BLOCK_COMPRESSED(sizes[i]) && SQFS_ON_DISK_BLOCK_SIZE(sizes[i]) == expected;
+      }
+      if (raw) {
+        file->owner = owner;
+        file->data = image.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(size));
+        return true;
+      }
+    }
+    auto content = std::make_shared<std::string>();
+    content->resize(static_cast<std::size_t>(take));
+    std::uint64_t got = 0;
+    std::uint64_t at = start;  // Next block on disk.
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < blocks && got < take; ++i) {
+      const std::uint64_t expected = std::min<std::uint64_t>(block_size, size - got);
+      const std::size_t want = static_cast<std::size_t>(std::min(expected, take - got));
+      const std::uint32_t stored = SQFS_ON_DISK_BLOCK_SIZE(sizes[i]);
+      if (stored == 0) {  // Sparse: zeros, already there.
+        got += want;
+        continue;
+      }
+      if (at > image.size() || stored > image.size() - at) {
+        ok = false;
+        break;
+      }
+      const std::string_view in = image.substr(static_cast<std::size_t>(at), stored);
+      at += stored;
+      char* out = content->data() + got;
+      if (!SQFS_IS_BLOCK_COMPRESSED(sizes[i])) {
+        if (stored != expected) {
+          ok = false;
+          break;
+        }
+        std::memcpy(out, in.data(), want);
+      } else if (want == expected) {
+        ok = DecodeBlock(in, out, static_cast<std::size_t>(expected));
+      } else {
+        scratch.resize(static_cast<std::size_t>(expected));
+        ok = DecodeBlock(in, scratch.data(), static_cast<std::size_t>(expected));
+        if (ok)
+          std::memcpy(out, scratch.data(), want);
+      }
+      if (ok)
+        got += want;
+    }
+    if (ok && got < take && has_fragment) {
+      std::size_t length = 0;
+      sqfs_u8* fragment = nullptr;
+      if (sqfs_data_reader_get_fragment(data, inode, &length, &fragment) == 0 &&
+          fragment != nullptr) {
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(length, take - got));
+        std::memcpy(content->data() + got, fragment, want);
+        got += want;
+      } else {
+        ok = false;
+      }
+      std::free(fragment);
+    }
+    if (got < take)
+      ok = false;
+    content->resize(static_cast<std::size_t>(got));
+    file->owner = content;
+    file->data = std::string_view(*content);
+    return ok;
+  }
 
   void Walk(const sqfs_tree_node_t* node, const std::string& path, unsigned level) {
     if (level > 256) {
@@ -132,23 +261,12 @@ struct Walker {
         const std::uint64_t take = std::min<std::uint64_t>(size, cap);
         if (!unpacker.Reserve(take, chain))
           return;
-        auto content = std::make_shared<std::string>();
-        content->resize(static_cast<std::size_t>(take));
-        std::uint64_t got = 0;
-        while (got < take) {
-          const auto want = static_cast<sqfs_u32>(std::min<std::uint64_t>(take - got, 1U << 20));
-          const sqfs_s32 n = sqfs_data_reader_read(data, inode, got, content->data() + got, want);
-          if (n <= 0) {
-            unpacker.Note(chain, "file '" + path + "' could not be read after " +
-                                     std::to_string(got) + " bytes (damaged data block)");
-            break;
-          }
-          got += static_cast<std::uint64_t>(n);
+        if (!ReadContent(inode, size, take, &file)) {
+          unpacker.Note(chain, "file '" + path + "' could not be read after " +
+                                   std::to_string(file.data.size()) +
+                                   " bytes (damaged data block)");
         }
-        content->resize(static_cast<std::size_t>(got));
-        produced += got;
-        file.owner = content;
-        file.data = std::string_view(*content);
+        produced += file.data.size();
         break;
       }
       default:
@@ -162,6 +280,7 @@ struct Walker {
 }  // namespace
 
 std::uint64_t ReadSquashfs(Unpacker& unpacker,
+                           const std::shared_ptr<const std::string>& owner,
                            std::string_view data,
                            const std::string& chain,
                            unsigned depth) {
@@ -215,8 +334,19 @@ std::uint64_t ReadSquashfs(Unpacker& unpacker,
     return 0;
   }
   const UnpackLimits& limits = unpacker.limits();
-  Walker walker{unpacker, readers.data, chain, depth,
-                std::max(limits.ratio_floor_bytes, limits.max_ratio * extent)};
+  Walker walker{unpacker,
+                readers.data,
+                readers.compressor,
+                owner,
+                memory.data,
+                super.block_size,
+                super.compression_id == SQFS_COMP_GZIP,
+                chain,
+                depth,
+                std::max(limits.ratio_floor_bytes, limits.max_ratio * extent),
+                0,
+                {},
+                {}};
   walker.Walk(readers.root, "", 0);
   return extent;
 }

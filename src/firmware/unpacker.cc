@@ -150,6 +150,12 @@ void Unpacker::Unpack(std::shared_ptr<const std::string> image, std::string_view
   Carve(image, view, std::string(name), 0);
 }
 
+void Unpacker::Unpack(std::shared_ptr<const std::string> owner,
+                      std::string_view image,
+                      std::string_view name) {
+  Carve(owner, image, std::string(name), 0);
+}
+
 bool Unpacker::EnterBlob(std::string_view blob, const std::string& chain, unsigned depth) {
   if (depth > limits_.max_depth) {
     Note(chain, "nesting depth limit (" + std::to_string(limits_.max_depth) +
@@ -273,7 +279,7 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     return false;
   }
   if (kind == "squashfs") {
-    used = ReadSquashfs(*this, data, child, depth + 1);
+    used = ReadSquashfs(*this, owner, data, child, depth + 1);
   } else if (kind == "ext") {
     used = ReadExt(*this, data, child, depth + 1);
   } else if (kind == "jffs2") {

@@ -44,6 +44,10 @@ class Unpacker {
 
   // Unpacks the image and passes every file to the sink, in order.
   void Unpack(std::shared_ptr<const std::string> image, std::string_view name);
+  // The same for an image that `owner` keeps alive (e.g. a file mapping).
+  void Unpack(std::shared_ptr<const std::string> owner,
+              std::string_view image,
+              std::string_view name);
 
   const std::vector<UnpackNote>& notes() const { return notes_; }
   const std::vector<std::string>& containers() const { return containers_; }
@@ -116,6 +120,7 @@ class Unpacker {
 // container occupies in `data` (0 when it is not a valid container) and
 // emits the files through unpacker.EmitFile with chain `chain`.
 std::uint64_t ReadSquashfs(Unpacker& unpacker,
+                           const std::shared_ptr<const std::string>& owner,
                            std::string_view data,
                            const std::string& chain,
                            unsigned depth);
