@@ -1,5 +1,10 @@
 #include "provisio/passwords/blocklist.h"
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace provisio::passwords {
@@ -27,6 +32,23 @@ TEST(BlocklistTest, AddedTextCountsLineByLineAndMatchesCaseInsensitivelyOnReques
   EXPECT_TRUE(list.ContainsIgnoringCase("FACTORY1"));
   EXPECT_FALSE(list.Contains(""));
   EXPECT_EQ(list.size(), 2U);
+}
+
+TEST(BlocklistTest, ListsEntriesByLengthAndMatchesLongEntries) {
+  Blocklist list;
+  const std::string long_entry(70, 'q');
+  list.AddText("abc\nabcd\nxyz\n" + long_entry + "\n", "mine");
+
+  std::vector<std::string_view> three = list.EntriesOfLength(3);
+  std::sort(three.begin(), three.end());
+
+  EXPECT_EQ(three, (std::vector<std::string_view>{"abc", "xyz"}));
+  EXPECT_TRUE(list.EntriesOfLength(5).empty());
+  EXPECT_EQ(list.EntriesOfLength(70).size(), 1U);
+  EXPECT_TRUE(list.Contains(long_entry));
+  EXPECT_FALSE(list.Contains(std::string(64, 'q')));  // Same length bucket (>= 63), not listed.
+  EXPECT_FALSE(list.Contains("ab"));                  // A length no entry has.
+  EXPECT_TRUE(list.Contains("abcd"));
 }
 
 TEST(BlocklistTest, MissingFileIsNotFound) {
