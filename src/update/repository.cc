@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -76,6 +78,37 @@ Result<void> CheckTargetPath(std::string_view path) {
     start = end + 1;
   }
   return {};
+}
+
+// tuf-js sorts object keys by UTF-16 code unit, the TUF specification (and
+// provisio's signer) by code point. The orders differ only for a pair of keys
+// whose first differing characters are one in U+E000..U+FFFF and one beyond
+// U+FFFF; a role listing such a pair would carry a signature that tuf-js
+// clients cannot verify. Refuses `name` when it sorts differently from a
+// neighbour in `targets` (which then holds it; the rest of the list agrees in
+// both orders, so checking the neighbours is enough).
+Result<void> CheckKeyOrdersAgree(const std::map<std::string, tuf::TargetFile>& targets,
+                                 const std::string& name,
+                                 const std::string& role) {
+  auto it = targets.find(name);
+  if (it == targets.end()) {
+    return {};
+  }
+  const std::string* clash = nullptr;
+  if (it != targets.begin() && !tuf::KeyLess(std::prev(it)->first, name, tuf::KeyOrder::kUtf16)) {
+    clash = &std::prev(it)->first;
+  } else if (std::next(it) != targets.end() &&
+             !tuf::KeyLess(name, std::next(it)->first, tuf::KeyOrder::kUtf16)) {
+    clash = &std::next(it)->first;
+  }
+  if (clash == nullptr) {
+    return {};
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "target name '" + name + "' sorts differently from '" + *clash + "' in role " + role +
+                  " by UTF-16 code unit (tuf-js) than by code point (the TUF specification), so "
+                  "tuf-js clients could not verify the role's signature; rename one of them "
+                  "(characters U+E000..U+FFFF next to characters beyond U+FFFF)");
 }
 
 // sha256 and sha512 of a file, streamed, plus its length.
@@ -627,9 +660,6 @@ Result<std::string> Repository::AddTarget(const fs::path& file, const AddTargetO
   if (!published) {
     return Fail(published.error());
   }
-  if (Result<void> stored = StoreTarget(dir_, file, name, *hashes); !stored) {
-    return Fail(stored.error());
-  }
   const std::string role = RouteTarget(*roles, name);
   tuf::Metadata<tuf::Targets>& metadata = roles->at(role);
   tuf::TargetFile entry;
@@ -639,6 +669,12 @@ Result<std::string> Repository::AddTarget(const fs::path& file, const AddTargetO
     entry.custom_json = *custom;
   }
   metadata.body.targets[name] = entry;
+  if (Result<void> agree = CheckKeyOrdersAgree(metadata.body.targets, name, role); !agree) {
+    return Fail(agree.error());
+  }
+  if (Result<void> stored = StoreTarget(dir_, file, name, *hashes); !stored) {
+    return Fail(stored.error());
+  }
   Touch(metadata, published->RoleVersion(role), clock_->Now(), expiry_.targets);
   if (Result<void> saved = WriteStaged(dir_, role, metadata); !saved) {
     return Fail(saved.error());
@@ -656,8 +692,29 @@ Result<std::size_t> Repository::AddTargets(const std::vector<fs::path>& files,
   if (!published) {
     return Fail(published.error());
   }
-  std::set<std::string> touched;
+  // A directory stands for every regular file below it (sorted, so the
+  // result does not depend on the file system's listing order).
+  std::vector<fs::path> expanded;
   for (const fs::path& file : files) {
+    std::error_code ec;
+    if (!fs::is_directory(file, ec)) {
+      expanded.push_back(file);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (fs::recursive_directory_iterator it(file, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec)) {
+        found.push_back(it->path());
+      }
+    }
+    if (ec) {
+      return Fail(ErrorCode::kIo, "listing " + file.string() + ": " + ec.message());
+    }
+    std::sort(found.begin(), found.end());
+    expanded.insert(expanded.end(), found.begin(), found.end());
+  }
+  std::set<std::string> touched;
+  for (const fs::path& file : expanded) {
     const std::string name = file.lexically_relative(base_dir).generic_string();
     if (Result<void> valid = CheckTargetPath(name); !valid) {
       return Fail(valid.error());
@@ -666,14 +723,18 @@ Result<std::size_t> Repository::AddTargets(const std::vector<fs::path>& files,
     if (!hashes) {
       return Fail(hashes.error());
     }
-    if (Result<void> stored = StoreTarget(dir_, file, name, *hashes); !stored) {
-      return Fail(stored.error());
-    }
     const std::string role = RouteTarget(*roles, name);
     tuf::TargetFile entry;
     entry.length = hashes->length;
     entry.hashes = {{"sha256", hashes->sha256}, {"sha512", hashes->sha512}};
-    roles->at(role).body.targets[name] = entry;
+    std::map<std::string, tuf::TargetFile>& listed = roles->at(role).body.targets;
+    listed[name] = entry;
+    if (Result<void> agree = CheckKeyOrdersAgree(listed, name, role); !agree) {
+      return Fail(agree.error());
+    }
+    if (Result<void> stored = StoreTarget(dir_, file, name, *hashes); !stored) {
+      return Fail(stored.error());
+    }
     touched.insert(role);
   }
   for (const std::string& role : touched) {
@@ -683,7 +744,7 @@ Result<std::size_t> Repository::AddTargets(const std::vector<fs::path>& files,
       return Fail(saved.error());
     }
   }
-  return files.size();
+  return expanded.size();
 }
 
 Result<void> Repository::Delegate(const std::string& role, const DelegationOptions& options) {

@@ -207,5 +207,49 @@ TEST_F(RepositoryTest, RejectsUnsafeNames) {
   EXPECT_FALSE(repository.AddTarget(MakeFile("x", "x"), add).has_value());
 }
 
+TEST_F(RepositoryTest, RefusesTargetNamesThatTufJsWouldSortDifferently) {
+  // U+FF5E sorts before U+1F600 by code point but after it by UTF-16 code
+  // unit (0xFF5E > 0xD83D): tuf-js would canonicalize the role differently.
+  const std::string bmp_high = "fw/\xEF\xBD\x9E.bin";
+  const std::string astral = "fw/\xF0\x9F\x98\x80.bin";
+  Repository repository = InitRepository();
+  AddTargetOptions first;
+  first.name = bmp_high;
+  ASSERT_TRUE(repository.AddTarget(MakeFile("a", "a"), first).has_value());
+  AddTargetOptions ascii;
+  ascii.name = "fw/plain.bin";
+  ASSERT_TRUE(repository.AddTarget(MakeFile("b", "b"), ascii).has_value());
+
+  AddTargetOptions second;
+  second.name = astral;
+  Result<std::string> refused = repository.AddTarget(MakeFile("c", "c"), second);
+
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message().find("tuf-js"), std::string::npos);
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+  EXPECT_TRUE(Download(bmp_high).has_value());
+  EXPECT_FALSE(Download(astral).has_value());
+}
+
+TEST_F(RepositoryTest, BatchAddOfADirectoryListsEveryFileBelowIt) {
+  const fs::path base = temp_.path() / "release";
+  fs::create_directories(base / "fw" / "a");
+  ASSERT_TRUE(WriteFileAtomically(base / "fw" / "a" / "one.bin", "one").has_value());
+  ASSERT_TRUE(WriteFileAtomically(base / "fw" / "two.bin", "two").has_value());
+  Repository repository = InitRepository();
+
+  Result<std::size_t> added = repository.AddTargets({base / "fw"}, base);
+
+  ASSERT_TRUE(added.has_value()) << added.error().message();
+  EXPECT_EQ(*added, 2U);
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+  Result<fs::path> file = Download("fw/a/one.bin");
+  ASSERT_TRUE(file.has_value()) << file.error().message();
+  EXPECT_EQ(ReadFile(*file).value_or(""), "one");
+}
+
 }  // namespace
 }  // namespace provisio::update

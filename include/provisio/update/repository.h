@@ -122,6 +122,7 @@ class Repository {
 
   // Adds many files at once (one load and save of each role): each file is
   // listed under its path relative to `base_dir`, without custom metadata.
+  // A directory in `files` adds every regular file below it.
   // Returns the number of targets added.
   Result<std::size_t> AddTargets(const std::vector<std::filesystem::path>& files,
                                  const std::filesystem::path& base_dir);
