@@ -120,8 +120,10 @@ int RunAssess(const AssessCommandOptions& options,
   }
   std::string recorded;
   if (options.record) {
-    const std::filesystem::path store_path = evidence::HistoryStorePath(options.product_dir);
-    Result<evidence::HistoryStore> store = evidence::HistoryStore::Open(store_path);
+    const std::string location = options.history_store.empty()
+                                     ? evidence::HistoryStorePath(options.product_dir).string()
+                                     : options.history_store;
+    Result<evidence::HistoryStore> store = evidence::HistoryStore::Open(location);
     if (!store) {
       err << kCommand << ": opening history: " << store.error().message() << '\n';
       return kExitFailure;
@@ -131,7 +133,7 @@ int RunAssess(const AssessCommandOptions& options,
       err << kCommand << ": recording the run: " << id.error().message() << '\n';
       return kExitFailure;
     }
-    recorded = "Recorded as run " + std::to_string(*id) + " in " + store_path.string() + "\n";
+    recorded = "Recorded as run " + std::to_string(*id) + " in " + store->Describe() + "\n";
   }
 
   if (options.json) {
@@ -169,6 +171,11 @@ void AddAssessCommands(CLI::App& app, CommandContext& context) {
                    "Recommendations must also pass (or be justified) for the gate");
   assess->add_flag("--record", options->record,
                    "Store this run in DIR/.provisio/history.db (see `provisio history`)");
+  assess
+      ->add_option("--history-store", options->history_store,
+                   "With --record: the store to use instead of DIR/.provisio/history.db, a "
+                   "SQLite file or a postgresql://user@host/db URI shared by a team or CI")
+      ->envname("PROVISIO_HISTORY_STORE");
   assess->add_flag("--all", options->all, "List every provision, not only the open ones");
   assess->add_option("--as-of", options->as_of,
                      "Judge waiver expiry at this UTC time (YYYY-MM-DD or RFC 3339) instead of "

@@ -21,6 +21,7 @@ struct AssessCommandOptions {
   bool json = false;                      // Print the JSON report instead of the summary.
   bool recommendations_required = false;  // Recommendations must pass too.
   bool record = false;                    // Store the run in <product_dir>/.provisio/history.db.
+  std::string history_store;              // Or here: a SQLite file or a postgresql:// URI.
   bool all = false;                       // List every provision, not only the open ones.
   std::string as_of;                      // Evaluate waivers at this UTC time ("" = now).
 };

@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.h"
 #include "formats/document.h"
+#include "provisio/assess/product.h"
 #include "provisio/evidence/history_store.h"
 
 namespace provisio::cli {
@@ -74,7 +75,7 @@ std::vector<std::pair<std::string, std::string>> ChangesPerProvision(
   return lines;
 }
 
-void PrintHuman(const std::filesystem::path& store_path,
+void PrintHuman(const std::string& store_path,
                 std::size_t run_count,
                 const evidence::VersionHistory& history,
                 std::ostream& out) {
@@ -86,7 +87,7 @@ void PrintHuman(const std::filesystem::path& store_path,
   out << "History of " << (device.empty() ? std::string("(unnamed device)") : device) << ": "
       << run_count << (run_count == 1 ? " run" : " runs") << ", " << history.versions.size()
       << (history.versions.size() == 1 ? " software version" : " software versions") << " ("
-      << store_path.string() << ")\n\n";
+      << store_path << ")\n\n";
 
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"Version", "Assessed at", "Runs", "Gate"};
@@ -127,11 +128,11 @@ void PrintHuman(const std::filesystem::path& store_path,
   PrintTable(change_rows, out);
 }
 
-Json ToJson(const std::filesystem::path& store_path,
+Json ToJson(const std::string& store_path,
             std::size_t run_count,
             const evidence::VersionHistory& history) {
   Json root = Json::object();
-  root["store"] = store_path.string();
+  root["store"] = store_path;
   root["runs"] = run_count;
   Json& versions = root["versions"] = Json::array();
   for (const evidence::VersionSummary& version : history.versions) {
@@ -181,20 +182,33 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
     err << kCommand << ": " << options.product_dir << ": no such folder\n";
     return kExitFailure;
   }
-  const std::filesystem::path store_path = evidence::HistoryStorePath(dir);
+  const bool shared = !options.store.empty();
+  std::string store_path = shared ? options.store : evidence::HistoryStorePath(dir).string();
   std::vector<evidence::AssessmentRun> runs;
-  if (std::filesystem::exists(store_path, ec)) {
+  if (shared || std::filesystem::exists(store_path, ec)) {
     Result<evidence::HistoryStore> store = evidence::HistoryStore::Open(store_path);
     if (!store) {
       err << kCommand << ": " << store.error().message() << '\n';
       return kExitFailure;
     }
+    store_path = store->Describe();
     Result<std::vector<evidence::AssessmentRun>> read = store->Runs();
     if (!read) {
       err << kCommand << ": " << read.error().message() << '\n';
       return kExitFailure;
     }
     runs = std::move(*read);
+  }
+  if (shared) {
+    // A shared store holds every product's runs: keep this product's.
+    Result<assess::ProductFile> product = assess::ReadProductFile(dir);
+    if (!product) {
+      err << kCommand << ": " << product.error().message() << '\n';
+      return kExitFailure;
+    }
+    std::erase_if(runs, [&](const evidence::AssessmentRun& run) {
+      return run.product != product->dut.manufacturer || run.model != product->dut.model;
+    });
   }
   const evidence::VersionHistory history = evidence::CompareVersions(runs);
 
@@ -203,7 +217,7 @@ int RunHistory(const HistoryOptions& options, std::ostream& out, std::ostream& e
     return kExitOk;
   }
   if (runs.empty()) {
-    out << "No assessment runs recorded for " << options.product_dir << " (" << store_path.string()
+    out << "No assessment runs recorded for " << options.product_dir << " (" << store_path
         << "). Record one with: provisio assess " << options.product_dir << " --record\n";
     return kExitOk;
   }
@@ -219,6 +233,12 @@ void AddHistoryCommands(CLI::App& app, CommandContext& context) {
                          "`provisio assess DIR --record` (stored in DIR/.provisio/history.db)");
   history->add_option("dir", options->product_dir, "The product's conformance folder")->required();
   history->add_flag("--json", options->json, "Print JSON (versions, counts, changes)");
+  history
+      ->add_option("--store", options->store,
+                   "Read a shared store (SQLite file or postgresql://user@host/db URI, as "
+                   "given to `assess --record --history-store`) instead of "
+                   "DIR/.provisio/history.db; shows the runs of DIR's manufacturer and model")
+      ->envname("PROVISIO_HISTORY_STORE");
   history->footer(
       "For each software version (in the order first assessed) the latest run's verdict\n"
       "counts and gate result, then each provision whose verdict changed between versions,\n"

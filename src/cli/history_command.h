@@ -14,6 +14,10 @@ namespace provisio::cli {
 struct HistoryOptions {
   std::string product_dir;  // The product's conformance folder.
   bool json = false;        // Print JSON instead of tables.
+  // A shared store (SQLite file or postgresql:// URI) instead of
+  // DIR/.provisio/history.db; only this product's runs (manufacturer and
+  // model from DIR/product.yaml) are shown from it.
+  std::string store;
 };
 
 // Prints, per software version (in the order first assessed), the latest

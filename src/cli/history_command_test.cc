@@ -14,7 +14,9 @@
 #include "cli/exit_codes.h"
 #include "cli/run.h"
 #include "formats/document.h"
+#include "provisio/assess/product.h"
 #include "provisio/evidence/history_store.h"
+#include "sql/postgres_test_support.h"
 
 namespace provisio::cli {
 namespace {
@@ -50,7 +52,7 @@ struct Outcome {
 Outcome History(const std::filesystem::path& dir, bool json = false) {
   std::ostringstream out;
   std::ostringstream err;
-  const int status = RunHistory(HistoryOptions{dir.string(), json}, out, err);
+  const int status = RunHistory(HistoryOptions{dir.string(), json, ""}, out, err);
   return {status, out.str(), err.str()};
 }
 
@@ -152,6 +154,41 @@ TEST(HistoryCommandTest, FailsOnAMissingFolderOrUnreadableStore) {
   EXPECT_EQ(corrupt.status, kExitFailure);
   EXPECT_NE(corrupt.err.find("provisio history: "), std::string::npos);
   EXPECT_EQ(corrupt.out, "");
+}
+
+TEST(HistoryCommandTest, ReadsOnlyThisProductsRunsFromASharedPostgresStore) {
+  PROVISIO_TEST_POSTGRES_DATABASE(database);
+  TempDir dir;
+  std::filesystem::copy(std::filesystem::path(PROVISIO_SOURCE_DIR) / "examples/smart-plug",
+                        dir.path(), std::filesystem::copy_options::recursive);
+  Result<assess::ProductFile> product = assess::ReadProductFile(dir.path());
+  ASSERT_TRUE(product.has_value()) << product.error().message();
+  Result<evidence::HistoryStore> store = evidence::HistoryStore::Open(database.uri());
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  for (const auto& [maker, version] :
+       std::vector<std::pair<std::string, std::string>>{{product->dut.manufacturer, "1.0"},
+                                                        {"Someone Else", "9.9"},
+                                                        {product->dut.manufacturer, "1.1"}}) {
+    evidence::AssessmentRun run;
+    run.product = maker;
+    run.model = product->dut.model;
+    run.software_version = version;
+    run.standard_version = "3.1.3";
+    run.assessed_at = *ParseUtc(version == "1.0" ? "2026-01-01T00:00:00Z" : "2026-02-01T00:00:00Z");
+    run.verdicts = {{"5.1-1", version == "1.0" ? "FAIL" : "PASS"}};
+    ASSERT_TRUE(store->Record(run).has_value());
+  }
+
+  std::ostringstream out;
+  std::ostringstream err;
+  const int status =
+      RunHistory(HistoryOptions{dir.path().string(), false, database.uri()}, out, err);
+
+  ASSERT_EQ(status, kExitOk) << err.str();
+  EXPECT_NE(out.str().find("2 runs, 2 software versions"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("5.1-1  1.0 FAIL -> 1.1 PASS"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("9.9"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("postgresql://"), std::string::npos) << out.str();
 }
 
 TEST(HistoryCommandTest, RequiresTheFolderArgument) {

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/postgres_test_support.h"
 #include "sql/sqlite_database.h"
 
 namespace provisio::evidence {
@@ -167,6 +168,54 @@ TEST(HistoryStoreTest, FailsClearlyOnAFileThatIsNotADatabase) {
 
   ASSERT_FALSE(store.has_value());
   EXPECT_NE(store.error().message().find("history store"), std::string::npos);
+}
+
+TEST(HistoryStoreOnPostgresTest, RoundTripsRunsInASharedDatabase) {
+  PROVISIO_TEST_POSTGRES_DATABASE(database);
+  Result<HistoryStore> store = HistoryStore::Open(database.uri());
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  const AssessmentRun older =
+      MakeRun("1.0.0", "2026-03-01T10:00:00Z", {{"5.1-1", "FAIL"}, {"5.0-1", "PASS"}});
+  const AssessmentRun newer =
+      MakeRun("1.1.0", "2026-04-01T10:00:00Z", {{"5.1-1", "PASS"}, {"5.0-1", "PASS"}});
+
+  Result<std::int64_t> first = store->Record(newer);
+  Result<std::int64_t> second = store->Record(older);
+  // A second process (a second connection) sees both runs.
+  Result<HistoryStore> reader = HistoryStore::Open(database.uri());
+  ASSERT_TRUE(reader.has_value()) << reader.error().message();
+  Result<std::vector<AssessmentRun>> runs = reader->Runs();
+
+  ASSERT_TRUE(first.has_value()) << first.error().message();
+  ASSERT_TRUE(second.has_value()) << second.error().message();
+  EXPECT_NE(*first, *second);
+  ASSERT_TRUE(runs.has_value()) << runs.error().message();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].software_version, "1.0.0");  // By assessment time, not insertion.
+  EXPECT_EQ((*runs)[0].verdicts, older.verdicts);
+  EXPECT_EQ((*runs)[0].blocking_ids, std::vector<std::string>{"5.1-1"});
+  EXPECT_EQ((*runs)[0].assessed_at, older.assessed_at);
+  EXPECT_EQ((*runs)[1].software_version, "1.1.0");
+  EXPECT_TRUE((*runs)[1].gate_passed);
+}
+
+TEST(HistoryStoreOnPostgresTest, RefusesStoreWrittenByNewerSchema) {
+  PROVISIO_TEST_POSTGRES_DATABASE(database);
+  ASSERT_TRUE(HistoryStore::Open(database.uri()).has_value());
+  {
+    Result<std::unique_ptr<sql::Database>> db = sql::OpenDatabase(database.uri());
+    ASSERT_TRUE(db.has_value()) << db.error().message();
+    ASSERT_TRUE((*db)
+                    ->Exec("UPDATE provisio_schema_versions SET version = 99 "
+                           "WHERE store = 'history store'")
+                    .has_value());
+  }
+
+  Result<HistoryStore> store = HistoryStore::Open(database.uri());
+
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(store.error().message().find("99"), std::string::npos) << store.error().message();
 }
 
 TEST(CompareVersionsTest, ListsVerdictChangesBetweenConsecutiveVersions) {

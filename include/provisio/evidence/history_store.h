@@ -1,8 +1,8 @@
 // The assessment history of one product: every recorded `provisio assess
 // --record` run (device, versions, time, gate result, the verdict of every
 // provision, the SHA-256 of its report.json) in a SQLite file inside the
-// product folder, and how verdicts changed from one software version to the
-// next. Schema and location: docs/report.md ("History store").
+// product folder (or a shared PostgreSQL database), and how verdicts changed
+// from one software version to the next. Schema and location: docs/report.md ("History store").
 //
 // This module sits below `assess`, so runs are a neutral struct with verdicts
 // as text ("PASS", "FAIL", "NOT_APPLICABLE", "INCONCLUSIVE").
@@ -53,10 +53,12 @@ struct AssessmentRun {
 
 class HistoryStore {
  public:
-  // Opens (creating file and parent folder if missing) the store at `path`
-  // and migrates its schema. Fails with kIo if it cannot be opened, or with
-  // kUnsupported if a newer provisio wrote it.
-  static Result<HistoryStore> Open(const std::filesystem::path& path);
+  // Opens the store at `location` and migrates its schema: a SQLite file
+  // (created with its parent folder if missing; a std::filesystem::path
+  // converts) or a PostgreSQL URI ("postgresql://host/db") for a store that
+  // a team or a CI fleet shares. Fails with kIo if it cannot be opened, or
+  // with kUnsupported if a newer provisio wrote it.
+  static Result<HistoryStore> Open(const std::string& location);
 
   HistoryStore(HistoryStore&&) noexcept;
   HistoryStore& operator=(HistoryStore&&) noexcept;
@@ -68,6 +70,9 @@ class HistoryStore {
 
   // Every run, oldest first (by assessed_at, then by id).
   Result<std::vector<AssessmentRun>> Runs();
+
+  // Where the store lives, safe to print (a PostgreSQL password is masked).
+  std::string Describe() const;
 
  private:
   struct Impl;
