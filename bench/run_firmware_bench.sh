@@ -50,7 +50,6 @@ if [ ! -f "$image" ]; then
   unsquashfs -q -n -d "$work/tree" "$work/rootfs.sqfs" >/dev/null
   set -o pipefail
 fi
-[ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; exit 0; }
 
 # The regexes provisio runs, in ripgrep syntax (bytes mode for binary escapes).
 patterns="$work/patterns.txt"
@@ -85,6 +84,7 @@ echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*ch
 (?i)secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
 (?i)api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
 P
+[ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; exit 0; }
 
 # Wall-clock and CPU (user+system) seconds of one command.
 measure() {

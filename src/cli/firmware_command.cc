@@ -41,7 +41,8 @@ std::string HexOffset(std::uint64_t value) {
 }
 
 void PrintSummary(const firmware::ScanReport& report, std::ostream& out) {
-  out << "image: " << report.image_path << " (sha256 " << report.image_sha256 << ", "
+  out << "image: " << report.image_path << " ("
+      << (report.image_sha256.empty() ? std::string() : "sha256 " + report.image_sha256 + ", ")
       << report.statistics.image_bytes << " bytes)\n";
   out << "unpacked: " << report.statistics.containers << " containers, " << report.statistics.files
       << " files, " << report.statistics.extracted_bytes << " bytes\n";
@@ -95,6 +96,10 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
   analyzer.password_lists = options.password_lists.empty()
                                 ? firmware::DefaultPasswordListDir()
                                 : std::filesystem::path(options.password_lists);
+  // Only the written reports name the image by its digest; the summary
+  // alone does not pay for hashing the whole image.
+  analyzer.hash_image = options.json || !options.out_dir.empty() || !options.sarif_path.empty() ||
+                        !options.sbom_path.empty() || !options.evidence_path.empty();
   auto report = firmware::ScanImage(options.image, analyzer);
   if (!report) {
     err << "provisio firmware scan: " << report.error().message() << "\n";

@@ -132,7 +132,9 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   report.statistics.image_bytes = image.size();
   // The image digest (for the evidence record) is computed beside the
   // unpacking and scanning, not before them.
-  std::thread hasher([&report, image] { report.image_sha256 = Sha256Hex(image); });
+  std::thread hasher;
+  if (options.hash_image)
+    hasher = std::thread([&report, image] { report.image_sha256 = Sha256Hex(image); });
 
   const unsigned threads = std::max(1U, options.threads);
   WorkQueue queue(256);
@@ -159,7 +161,8 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   queue.Close();
   for (std::thread& worker : workers)
     worker.join();
-  hasher.join();
+  if (hasher.joinable())
+    hasher.join();
 
   report.findings = std::move(all.findings);
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {

@@ -32,6 +32,11 @@ struct AnalyzerOptions {
   std::filesystem::path password_lists;
   unsigned threads = 2;  // Files scanned in parallel.
   ScannerEngine engine = ScannerEngine::kBest;
+  // SHA-256 of the whole image into ScanReport::image_sha256 (JSON, SARIF,
+  // SBOM and evidence name the image by it). It costs about as much CPU as
+  // the rest of the scan on machines without SHA instructions, so callers
+  // that only print a summary may switch it off; image_sha256 stays empty.
+  bool hash_image = true;
 };
 
 // Reads, unpacks and checks the image at `path`. Fails with kNotFound or kIo
