@@ -159,7 +159,7 @@ int RunPasswordsGenerate(const PasswordsGenerateOptions& options,
       return kExitFailure;
     }
     registry.emplace(std::move(*opened));
-    batch.registry_label = options.registry;
+    batch.registry_label = registry->Describe();
   } else {
     err << me << "no --registry: passwords are unique within this batch only\n";
   }
@@ -307,7 +307,7 @@ int RunPasswordsProve(const PasswordsProveOptions& options, std::ostream& out, s
                       report->integrity_ok && report->secret_matches.value_or(true);
   if (options.json) {
     Json doc = Json::object();
-    doc["registry"] = report->path.string();
+    doc["registry"] = report->location;
     doc["schema_version"] = report->schema_version;
     doc["passwords"] = report->fingerprints;
     doc["batches"] = report->batches;
@@ -320,7 +320,7 @@ int RunPasswordsProve(const PasswordsProveOptions& options, std::ostream& out, s
     doc["proven"] = proven;
     out << formats::DumpJson(doc) << '\n';
   } else {
-    out << "registry:   " << report->path.string() << " (schema " << report->schema_version << ", "
+    out << "registry:   " << report->location << " (schema " << report->schema_version << ", "
         << report->size_bytes << " bytes)\n";
     out << "passwords:  " << report->fingerprints << " in " << report->batches << " batches\n";
     out << "duplicates: " << report->duplicates << '\n';
@@ -410,8 +410,10 @@ void AddPasswordsCommands(CLI::App& app, CommandContext& context) {
       "  <out>/<batch>.verifiers.csv (Argon2id PHC strings for the device image) and\n"
       "  <out>/<batch>.evidence.json. Serial numbers only label records. With --registry\n"
       "  and --secret-file no password of any earlier batch is issued again and the batch\n"
-      "  is registered in one transaction. Argon2id at the default cost takes ~0.1 s per\n"
-      "  device per core: a million devices is hours (see --no-verifiers).\n"
+      "  is registered in one transaction; the registry is a SQLite file or, shared by\n"
+      "  several factory hosts, a PostgreSQL database (--registry postgresql://...).\n"
+      "  Argon2id at the default cost takes ~0.1 s per device per core: a million\n"
+      "  devices is hours (see --no-verifiers).\n"
       "  Example: provisio passwords generate --count 1000 --batch 2026-11-A --out out/ \\\n"
       "             --serials serials.txt --registry factory.db --secret-file secret");
   generate->add_option("--count", gen->count, "Number of devices (default: lines in --serials)")
@@ -447,8 +449,11 @@ void AddPasswordsCommands(CLI::App& app, CommandContext& context) {
   generate->add_option("--threads", gen->threads, "Verifier threads (default: all cores)");
   generate->add_flag("--no-verifiers", gen->no_verifiers,
                      "Write no verifiers (the device derives its own at first boot)");
-  CLI::Option* registry = generate->add_option("--registry", gen->registry,
-                                               "SQLite registry of every password ever issued");
+  CLI::Option* registry = generate->add_option(
+      "--registry", gen->registry,
+      "Registry of every password ever issued: a SQLite file, or a shared\n"
+      "  PostgreSQL database as postgresql://user@host/db (password from ~/.pgpass or\n"
+      "  PGPASSWORD rather than in the URI)");
   CLI::Option* secret =
       generate->add_option("--secret-file", gen->secret_file,
                            "Manufacturer secret keying the registry (0600, >= 16 bytes)");
@@ -483,7 +488,10 @@ void AddPasswordsCommands(CLI::App& app, CommandContext& context) {
       "prove",
       "Report the registry's uniqueness proof: passwords issued, batches, duplicates,\n"
       "  consistency, method and size. Exit 0 when proven, 3 when not.");
-  prove->add_option("--registry", prove_options->registry, "Registry file")->required();
+  prove
+      ->add_option("--registry", prove_options->registry,
+                   "Registry: SQLite file or postgresql://user@host/db")
+      ->required();
   prove->add_option("--secret-file", prove_options->secret_file,
                     "Also check that this is the registry's manufacturer secret");
   prove->add_flag("--json", prove_options->json, "Print JSON");

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/run.h"
 #include "cli/run_for_test.h"
+#include "sql/postgres_test_support.h"
 
 namespace provisio::cli {
 namespace {
@@ -149,6 +151,51 @@ TEST_F(PasswordsCommandTest, ProvingAMissingRegistryFails) {
 
   EXPECT_EQ(outcome.status, kExitFailure);
   EXPECT_NE(outcome.err.find("provisio passwords prove:"), std::string::npos);
+}
+
+// The password of a postgresql://user:password@host/db URI, or "".
+std::string UriPassword(const std::string& uri) {
+  const std::size_t start = uri.find("://");
+  const std::size_t at = uri.find('@');
+  if (start == std::string::npos || at == std::string::npos) {
+    return "";
+  }
+  const std::size_t colon = uri.find(':', start + 3);
+  return colon < at ? uri.substr(colon + 1, at - colon - 1) : "";
+}
+
+TEST_F(PasswordsCommandTest, GeneratesAndProvesAgainstAPostgresRegistry) {
+  PROVISIO_TEST_POSTGRES_DATABASE(database);
+  std::vector<std::string> first_args = Generate("B1", 4);
+  first_args[9] = database.uri();
+  std::vector<std::string> second_args = Generate("B2", 3);
+  second_args[9] = database.uri();
+
+  Outcome first = RunWith(first_args);
+  Outcome second = RunWith(second_args);
+  second_args[7] = Path("elsewhere");  // Same batch id, fresh folder: the registry refuses.
+  Outcome again = RunWith(second_args);
+  Outcome prove = RunWith(
+      {"passwords", "prove", "--registry", database.uri(), "--secret-file", secret_, "--json"});
+
+  ASSERT_EQ(first.status, kExitOk) << first.err;
+  ASSERT_EQ(second.status, kExitOk) << second.err;
+  EXPECT_NE(second.out.find("registry: 7 passwords in 2 batches, 0 duplicates"), std::string::npos)
+      << second.out;
+  EXPECT_EQ(again.status, kExitFailure);
+  EXPECT_NE(again.err.find("already in the registry"), std::string::npos) << again.err;
+  ASSERT_EQ(prove.status, kExitOk) << prove.err;
+  EXPECT_NE(prove.out.find("\"passwords\": 7"), std::string::npos) << prove.out;
+  EXPECT_NE(prove.out.find("\"secret_matches\": true"), std::string::npos) << prove.out;
+  const std::string password = UriPassword(database.uri());
+  if (!password.empty()) {
+    std::ifstream evidence(Path("out/B1.evidence.json"));
+    const std::string text((std::istreambuf_iterator<char>(evidence)),
+                           std::istreambuf_iterator<char>());
+    for (const std::string& shown : {first.out, first.err, prove.out, prove.err, text}) {
+      EXPECT_EQ(shown.find(password), std::string::npos) << shown;
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstring>
+#include <numeric>
 #include <vector>
 
 #include <openssl/core_names.h>
@@ -11,7 +14,7 @@
 
 #include "provisio/core/files.h"
 #include "provisio/core/sha256.h"
-#include "sql/sqlite_database.h"
+#include "sql/database.h"
 
 namespace provisio::passwords {
 namespace {
@@ -19,6 +22,8 @@ namespace {
 constexpr std::string_view kCheckLabel = "provisio password registry check v1";
 constexpr std::string_view kStoreName = "password registry";
 
+// Version 1 of the SQLite text is what existing registries were created
+// with: never edit it, add steps.
 const sql::Migration kMigrations[] = {
     {1,
      "CREATE TABLE registry_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -29,8 +34,27 @@ const sql::Migration kMigrations[] = {
      "  count INTEGER NOT NULL);"
      "CREATE TABLE fingerprints ("
      "  fingerprint BLOB PRIMARY KEY CHECK (length(fingerprint) = 32),"
-     "  batch INTEGER NOT NULL REFERENCES batches(id)) WITHOUT ROWID;"},
+     "  batch INTEGER NOT NULL REFERENCES batches(id)) WITHOUT ROWID;",
+     "CREATE TABLE registry_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+     "CREATE TABLE batches ("
+     "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  registered_at TEXT NOT NULL,"
+     "  count BIGINT NOT NULL);"
+     "CREATE TABLE fingerprints ("
+     "  fingerprint BYTEA PRIMARY KEY CHECK (length(fingerprint) = 32),"
+     "  batch BIGINT NOT NULL REFERENCES batches(id));"},
 };
+
+constexpr int kSchemaVersion = 1;  // The newest of kMigrations.
+
+// Fingerprints per INSERT statement: few round trips to a PostgreSQL server,
+// far below either dialect's parameter limit (SQLite 32766, PostgreSQL 65535).
+constexpr std::size_t kInsertChunk = 512;
+
+// Registration of a large batch holds the write lock for a while; another
+// process waits for it rather than failing.
+constexpr int kBusyTimeoutMs = 10 * 60 * 1000;
 
 std::uint64_t FileSize(const std::filesystem::path& path) {
   std::error_code ec;
@@ -38,7 +62,7 @@ std::uint64_t FileSize(const std::filesystem::path& path) {
   return ec ? 0 : static_cast<std::uint64_t>(size);
 }
 
-Result<std::int64_t> QueryInt(sql::SqliteDatabase& db, std::string_view query) {
+Result<std::int64_t> QueryInt(sql::Database& db, std::string_view query) {
   Result<sql::Statement> statement = db.Prepare(query);
   if (!statement) {
     return Fail(statement.error());
@@ -47,10 +71,10 @@ Result<std::int64_t> QueryInt(sql::SqliteDatabase& db, std::string_view query) {
   if (!row) {
     return Fail(row.error());
   }
-  return *row ? statement->ColumnInt(0) : 0;
+  return *row && !statement->ColumnIsNull(0) ? statement->ColumnInt(0) : 0;
 }
 
-Result<std::optional<std::string>> ReadCheckValue(sql::SqliteDatabase& db) {
+Result<std::optional<std::string>> ReadCheckValue(sql::Database& db) {
   Result<sql::Statement> select =
       db.Prepare("SELECT value FROM registry_info WHERE key = 'secret_check'");
   if (!select) {
@@ -66,45 +90,127 @@ Result<std::optional<std::string>> ReadCheckValue(sql::SqliteDatabase& db) {
   return std::optional<std::string>(select->ColumnText(0));
 }
 
-Result<ProofReport> BuildReport(sql::SqliteDatabase& db) {
-  ProofReport report;
-  report.path = db.path();
-  report.method = std::string(RegistryMethod());
-  Result<int> version = db.SchemaVersion();
-  if (!version) {
-    return Fail(version.error());
+Result<std::unique_ptr<sql::Database>> OpenStore(const std::string& location,
+                                                 bool create_if_missing) {
+  sql::OpenOptions options;
+  options.create_if_missing = create_if_missing;
+  options.busy_timeout_ms = kBusyTimeoutMs;
+  Result<std::unique_ptr<sql::Database>> db = sql::OpenDatabase(location, options);
+  if (!db) {
+    return Fail(db.error().WithContext("opening password registry"));
   }
-  report.schema_version = *version;
-  struct Figure {
-    std::int64_t* target;
-    std::string_view query;
-  };
-  const Figure figures[] = {
-      {&report.fingerprints, "SELECT COUNT(*) FROM fingerprints"},
-      {&report.batches, "SELECT COUNT(*) FROM batches"},
-      {&report.duplicates, "SELECT COUNT(*) - COUNT(DISTINCT fingerprint) FROM fingerprints"},
-      {&report.batch_count_mismatches,
-       "SELECT COUNT(*) FROM batches b WHERE b.count <> "
-       "(SELECT COUNT(*) FROM fingerprints f WHERE f.batch = b.id)"},
-  };
-  for (const Figure& figure : figures) {
-    Result<std::int64_t> value = QueryInt(db, figure.query);
-    if (!value) {
-      return Fail(value.error().WithContext("proving registry"));
+  return db;
+}
+
+// True when the registry's tables exist (PostgreSQL: a database without them
+// is not a registry yet).
+Result<bool> HasRegistryTables(sql::Database& db) {
+  if (db.dialect() == sql::Dialect::kSqlite) {
+    Result<std::int64_t> tables = QueryInt(
+        db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'registry_info'");
+    if (!tables) {
+      return Fail(tables.error());
     }
-    *figure.target = *value;
+    return *tables > 0;
   }
-  Result<sql::Statement> check = db.Prepare("PRAGMA quick_check");
-  if (!check) {
-    return Fail(check.error());
+  Result<std::int64_t> tables =
+      QueryInt(db,
+               "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'registry_info' AND "
+               "schemaname = current_schema()");
+  if (!tables) {
+    return Fail(tables.error());
   }
-  Result<bool> row = check->Step();
-  if (!row) {
-    return Fail(row.error());
+  return *tables > 0;
+}
+
+Result<void> CheckIntegrity(sql::Database& db, ProofReport& report) {
+  if (db.dialect() == sql::Dialect::kSqlite) {
+    Result<sql::Statement> check = db.Prepare("PRAGMA quick_check");
+    if (!check) {
+      return Fail(check.error());
+    }
+    Result<bool> row = check->Step();
+    if (!row) {
+      return Fail(row.error());
+    }
+    report.integrity_ok = *row && check->ColumnText(0) == "ok";
+    const std::filesystem::path path = db.Describe();
+    report.size_bytes = FileSize(path) + FileSize(path.string() + "-wal");
+    return {};
   }
-  report.integrity_ok = *row && check->ColumnText(0) == "ok";
-  report.size_bytes = FileSize(db.path()) + FileSize(db.path().string() + "-wal");
+  // The server checks its own pages; what proves uniqueness is the PRIMARY
+  // KEY on the fingerprint, so check that it is still there.
+  Result<std::int64_t> keys =
+      QueryInt(db,
+               "SELECT COUNT(*) FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_attribute a ON "
+               "a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.conrelid = "
+               "to_regclass('fingerprints') AND c.contype = 'p' AND a.attname = 'fingerprint' AND "
+               "cardinality(c.conkey) = 1");
+  if (!keys) {
+    return Fail(keys.error());
+  }
+  report.integrity_ok = *keys == 1;
+  Result<std::int64_t> size =
+      QueryInt(db,
+               "SELECT pg_total_relation_size('fingerprints') + "
+               "pg_total_relation_size('batches') + pg_total_relation_size('registry_info')");
+  if (!size) {
+    return Fail(size.error());
+  }
+  report.size_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(*size, 0));
+  return {};
+}
+
+Result<ProofReport> BuildReport(sql::Database& db) {
+  ProofReport report;
+  report.location = db.Describe();
+  report.method = std::string(RegistryMethod());
+  // Migrate() succeeded, so the schema is the newest this build knows.
+  report.schema_version = kSchemaVersion;
+  Result<void> read = db.InReadTransaction([&]() -> Result<void> {
+    struct Figure {
+      std::int64_t* target;
+      std::string_view query;
+    };
+    const Figure figures[] = {
+        {&report.fingerprints, "SELECT COUNT(*) FROM fingerprints"},
+        {&report.batches, "SELECT COUNT(*) FROM batches"},
+        {&report.duplicates, "SELECT COUNT(*) - COUNT(DISTINCT fingerprint) FROM fingerprints"},
+        // One pass over the fingerprints, not one per batch.
+        {&report.batch_count_mismatches,
+         "SELECT COUNT(*) FROM batches b LEFT JOIN "
+         "(SELECT batch, COUNT(*) AS n FROM fingerprints GROUP BY batch) f ON f.batch = b.id "
+         "WHERE b.count <> COALESCE(f.n, 0)"},
+    };
+    for (const Figure& figure : figures) {
+      Result<std::int64_t> value = QueryInt(db, figure.query);
+      if (!value) {
+        return Fail(value.error().WithContext("proving registry"));
+      }
+      *figure.target = *value;
+    }
+    return CheckIntegrity(db, report);
+  });
+  if (!read) {
+    return Fail(read.error());
+  }
   return report;
+}
+
+std::string InsertFingerprintsSql(std::size_t rows) {
+  // ?1 is the batch row; ?2 ... are the fingerprints.
+  std::string text = "INSERT INTO fingerprints (fingerprint, batch) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    text += i == 0 ? "(?" : ", (?";
+    text += std::to_string(i + 2);
+    text += ", ?1)";
+  }
+  text += " ON CONFLICT DO NOTHING RETURNING fingerprint";
+  return text;
+}
+
+bool FingerprintLess(const Fingerprint& a, const Fingerprint& b) {
+  return std::memcmp(a.data(), b.data(), a.size()) < 0;
 }
 
 }  // namespace
@@ -201,8 +307,9 @@ Result<std::string> ReadSecretFile(const std::filesystem::path& path) {
 
 std::string_view RegistryMethod() {
   return "HMAC-SHA-256 fingerprint of every issued password, keyed with the manufacturer "
-         "secret (no plaintext stored); fingerprints are the PRIMARY KEY of a SQLite table, so a "
-         "second copy cannot be stored; every candidate is checked against the registry before "
+         "secret (no plaintext stored); fingerprints are the PRIMARY KEY of a SQLite or "
+         "PostgreSQL table, so a second copy cannot be stored; every candidate is checked against "
+         "the registry before "
          "issue and each batch is registered in one transaction (all or nothing); a stored check "
          "value rejects a different secret.";
 }
@@ -210,7 +317,7 @@ std::string_view RegistryMethod() {
 // ---- PasswordRegistry -------------------------------------------------------
 
 struct PasswordRegistry::Impl {
-  sql::SqliteDatabase db;
+  std::unique_ptr<sql::Database> db;
   Fingerprinter fingerprinter;
   const Clock& clock;
   std::optional<sql::Statement> contains;  // Prepared once: called per candidate.
@@ -222,38 +329,39 @@ PasswordRegistry::PasswordRegistry(PasswordRegistry&&) noexcept = default;
 PasswordRegistry& PasswordRegistry::operator=(PasswordRegistry&&) noexcept = default;
 PasswordRegistry::~PasswordRegistry() = default;
 
-Result<PasswordRegistry> PasswordRegistry::Open(const std::filesystem::path& path,
+Result<PasswordRegistry> PasswordRegistry::Open(const std::string& location,
                                                 std::string_view secret,
                                                 const Clock& clock) {
   Result<Fingerprinter> fingerprinter = Fingerprinter::Create(secret);
   if (!fingerprinter) {
     return Fail(fingerprinter.error());
   }
-  Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(path);
-  if (!db) {
-    return Fail(db.error().WithContext("opening password registry"));
+  Result<std::unique_ptr<sql::Database>> opened = OpenStore(location, true);
+  if (!opened) {
+    return Fail(opened.error());
   }
-  Result<void> migrated = db->Migrate(kMigrations, kStoreName);
+  sql::Database& db = **opened;
+  Result<void> migrated = db.Migrate(kMigrations, kStoreName);
   if (!migrated) {
     return Fail(migrated.error());
   }
   const std::string expected = fingerprinter->CheckValue();
-  Result<void> checked = db->InTransaction([&]() -> Result<void> {
-    Result<std::optional<std::string>> stored = ReadCheckValue(*db);
+  Result<void> checked = db.InTransaction([&]() -> Result<void> {
+    Result<std::optional<std::string>> stored = ReadCheckValue(db);
     if (!stored) {
       return Fail(stored.error());
     }
     if (stored->has_value()) {
       if (**stored != expected) {
         return Fail(ErrorCode::kVerification,
-                    path.string() +
+                    db.Describe() +
                         ": this registry was created with a different manufacturer secret; "
                         "refusing to open it (fingerprints made with another secret could not "
                         "detect duplicates)");
       }
       return {};
     }
-    Result<sql::Statement> insert = db->Prepare(
+    Result<sql::Statement> insert = db.Prepare(
         "INSERT INTO registry_info (key, value) VALUES ('secret_check', ?1), "
         "('created_at', ?2)");
     if (!insert) {
@@ -266,17 +374,21 @@ Result<PasswordRegistry> PasswordRegistry::Open(const std::filesystem::path& pat
     return Fail(checked.error());
   }
   return PasswordRegistry(
-      std::make_unique<Impl>(Impl{std::move(*db), std::move(*fingerprinter), clock, {}}));
+      std::make_unique<Impl>(Impl{std::move(*opened), std::move(*fingerprinter), clock, {}}));
 }
 
 const Fingerprinter& PasswordRegistry::fingerprinter() const {
   return impl_->fingerprinter;
 }
 
+std::string PasswordRegistry::Describe() const {
+  return impl_->db->Describe();
+}
+
 Result<bool> PasswordRegistry::Contains(const Fingerprint& fingerprint) {
   if (!impl_->contains) {
     Result<sql::Statement> select =
-        impl_->db.Prepare("SELECT 1 FROM fingerprints WHERE fingerprint = ?1");
+        impl_->db->Prepare("SELECT 1 FROM fingerprints WHERE fingerprint = ?1");
     if (!select) {
       return Fail(select.error());
     }
@@ -296,7 +408,7 @@ Result<bool> PasswordRegistry::Contains(const Fingerprint& fingerprint) {
 }
 
 Result<bool> PasswordRegistry::HasBatch(std::string_view batch_id) {
-  Result<sql::Statement> select = impl_->db.Prepare("SELECT 1 FROM batches WHERE name = ?1");
+  Result<sql::Statement> select = impl_->db->Prepare("SELECT 1 FROM batches WHERE name = ?1");
   if (!select) {
     return Fail(select.error());
   }
@@ -306,7 +418,29 @@ Result<bool> PasswordRegistry::HasBatch(std::string_view batch_id) {
 
 Result<void> PasswordRegistry::RegisterBatch(std::string_view batch_id,
                                              std::span<const Fingerprint> fingerprints) {
-  sql::SqliteDatabase& db = impl_->db;
+  const auto issued_before = [&](std::size_t index) {
+    return Fail(ErrorCode::kConflict,
+                "password " + std::to_string(index + 1) + " of batch '" + std::string(batch_id) +
+                    "' was issued before; nothing of the batch was registered");
+  };
+  // Inserting in key order touches each B-tree page once instead of once per
+  // random key; it also finds repeats inside the batch without the database.
+  std::vector<std::uint32_t> order(fingerprints.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return FingerprintLess(fingerprints[a], fingerprints[b]);
+  });
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (fingerprints[order[i - 1]] == fingerprints[order[i]]) {
+      return Fail(ErrorCode::kConflict,
+                  "password " + std::to_string(std::max(order[i - 1], order[i]) + 1) +
+                      " of batch '" + std::string(batch_id) + "' repeats password " +
+                      std::to_string(std::min(order[i - 1], order[i]) + 1) +
+                      "; nothing of the batch was registered");
+    }
+  }
+
+  sql::Database& db = *impl_->db;
   return db.InTransaction([&]() -> Result<void> {
     Result<bool> exists = HasBatch(batch_id);
     if (!exists) {
@@ -316,39 +450,78 @@ Result<void> PasswordRegistry::RegisterBatch(std::string_view batch_id,
       return Fail(ErrorCode::kConflict,
                   "batch '" + std::string(batch_id) + "' is already registered");
     }
-    Result<sql::Statement> batch =
-        db.Prepare("INSERT INTO batches (name, registered_at, count) VALUES (?1, ?2, ?3)");
+    Result<sql::Statement> batch = db.Prepare(
+        "INSERT INTO batches (name, registered_at, count) VALUES (?1, ?2, ?3) RETURNING id");
     if (!batch) {
       return Fail(batch.error());
     }
     batch->Bind(1, batch_id)
         .Bind(2, FormatUtc(impl_->clock.Now()))
         .Bind(3, static_cast<std::int64_t>(fingerprints.size()));
-    Result<void> added = batch->Run();
+    Result<bool> added = batch->Step();
     if (!added) {
-      return added;
+      return Fail(added.error());
     }
-    const std::int64_t batch_row = db.LastInsertRowId();
-    Result<sql::Statement> insert = db.Prepare(
-        "INSERT INTO fingerprints (fingerprint, batch) VALUES (?1, ?2) "
-        "ON CONFLICT DO NOTHING RETURNING 1");
-    if (!insert) {
-      return Fail(insert.error());
+    if (!*added) {
+      return Fail(ErrorCode::kInternal, "INSERT ... RETURNING gave no batch id");
     }
-    for (std::size_t i = 0; i < fingerprints.size(); ++i) {
-      insert->BindBlob(1, fingerprints[i]).Bind(2, batch_row);
-      Result<bool> inserted = insert->Step();
-      if (!inserted) {
-        return Fail(inserted.error());
+    const std::int64_t batch_row = batch->ColumnInt(0);
+    Result<void> finished = batch->Run();
+    if (!finished) {
+      return finished;
+    }
+
+    std::optional<sql::Statement> full;  // Re-used for every full chunk.
+    std::vector<Fingerprint> inserted;
+    for (std::size_t begin = 0; begin < order.size(); begin += kInsertChunk) {
+      const std::size_t rows = std::min(kInsertChunk, order.size() - begin);
+      std::optional<sql::Statement> last;
+      std::optional<sql::Statement>& slot = rows == kInsertChunk ? full : last;
+      if (!slot) {
+        Result<sql::Statement> prepared = db.Prepare(InsertFingerprintsSql(rows));
+        if (!prepared) {
+          return Fail(prepared.error());
+        }
+        slot.emplace(std::move(*prepared));
       }
-      if (!*inserted) {
-        return Fail(ErrorCode::kConflict,
-                    "password " + std::to_string(i + 1) + " of batch '" + std::string(batch_id) +
-                        "' was issued before; nothing of the batch was registered");
+      sql::Statement& insert = *slot;
+      insert.Bind(1, batch_row);
+      for (std::size_t i = 0; i < rows; ++i) {
+        insert.BindBlob(static_cast<int>(i + 2), fingerprints[order[begin + i]]);
       }
-      Result<void> reset = insert->Reset();
+      // RETURNING names the rows actually inserted; a missing one was issued
+      // before (ON CONFLICT DO NOTHING keeps a PostgreSQL transaction usable).
+      inserted.clear();
+      for (;;) {
+        Result<bool> row = insert.Step();
+        if (!row) {
+          return Fail(row.error());
+        }
+        if (!*row) {
+          break;
+        }
+        const std::string bytes = insert.ColumnBlob(0);
+        Fingerprint fingerprint{};
+        if (bytes.size() == fingerprint.size()) {
+          std::memcpy(fingerprint.data(), bytes.data(), fingerprint.size());
+        }
+        inserted.push_back(fingerprint);
+      }
+      Result<void> reset = insert.Reset();
       if (!reset) {
         return reset;
+      }
+      if (inserted.size() != rows) {
+        std::sort(inserted.begin(), inserted.end(), FingerprintLess);
+        std::size_t first = order.size();
+        for (std::size_t i = 0; i < rows; ++i) {
+          const std::uint32_t index = order[begin + i];
+          if (!std::binary_search(inserted.begin(), inserted.end(), fingerprints[index],
+                                  FingerprintLess)) {
+            first = std::min<std::size_t>(first, index);
+          }
+        }
+        return issued_before(first == order.size() ? order[begin] : first);
       }
     }
     return {};
@@ -356,26 +529,34 @@ Result<void> PasswordRegistry::RegisterBatch(std::string_view batch_id,
 }
 
 Result<ProofReport> PasswordRegistry::Prove() {
-  return BuildReport(impl_->db);
+  return BuildReport(*impl_->db);
 }
 
-Result<ProofReport> ProveRegistry(const std::filesystem::path& path,
+Result<ProofReport> ProveRegistry(const std::string& location,
                                   std::optional<std::string_view> secret) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Fail(ErrorCode::kNotFound, path.string() + ": no password registry here");
+  if (!sql::IsPostgresLocation(location)) {
+    std::error_code ec;
+    if (!std::filesystem::exists(location, ec)) {
+      return Fail(ErrorCode::kNotFound, location + ": no password registry here");
+    }
   }
-  sql::OpenOptions options;
-  options.create_if_missing = false;
-  Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(path, options);
-  if (!db) {
-    return Fail(db.error().WithContext("opening password registry"));
+  Result<std::unique_ptr<sql::Database>> opened = OpenStore(location, false);
+  if (!opened) {
+    return Fail(opened.error());
   }
-  Result<void> migrated = db->Migrate(kMigrations, kStoreName);
+  sql::Database& db = **opened;
+  Result<bool> present = HasRegistryTables(db);
+  if (!present) {
+    return Fail(present.error().WithContext("opening password registry"));
+  }
+  if (!*present) {
+    return Fail(ErrorCode::kNotFound, db.Describe() + ": no password registry here");
+  }
+  Result<void> migrated = db.Migrate(kMigrations, kStoreName);
   if (!migrated) {
     return Fail(migrated.error());
   }
-  Result<ProofReport> report = BuildReport(*db);
+  Result<ProofReport> report = BuildReport(db);
   if (!report) {
     return report;
   }
@@ -384,7 +565,7 @@ Result<ProofReport> ProveRegistry(const std::filesystem::path& path,
     if (!fingerprinter) {
       return Fail(fingerprinter.error());
     }
-    Result<std::optional<std::string>> stored = ReadCheckValue(*db);
+    Result<std::optional<std::string>> stored = ReadCheckValue(db);
     if (!stored) {
       return Fail(stored.error());
     }

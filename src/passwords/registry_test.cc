@@ -2,43 +2,79 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "sql/sqlite_database.h"
+#include "sql/database.h"
+#include "sql/postgres_test_support.h"
 
 namespace provisio::passwords {
 namespace {
 
 constexpr std::string_view kSecret = "factory-secret-0123456789abcdef";
 
-class RegistryTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+// Every registry test runs on both stores: a SQLite file, and a fresh
+// PostgreSQL database when a test server is configured (skipped otherwise,
+// failed when PROVISIO_REQUIRE_POSTGRES=1).
+class RegistryTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    // Parameterized test names hold a '/'.
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
     dir_ = std::filesystem::temp_directory_path() /
-           ("provisio-registry-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("provisio-registry-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    path_ = dir_ / "registry.db";
+    if (GetParam() == Backend::kPostgres) {
+      PROVISIO_TEST_POSTGRES_DATABASE(database);
+      postgres_.emplace(std::move(database));
+      location_ = postgres_->uri();
+    } else {
+      location_ = (dir_ / "registry.db").string();
+    }
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   PasswordRegistry OpenOrDie(std::string_view secret = kSecret) {
-    Result<PasswordRegistry> registry = PasswordRegistry::Open(path_, secret, clock_);
+    Result<PasswordRegistry> registry = PasswordRegistry::Open(location_, secret, clock_);
     EXPECT_TRUE(registry.has_value()) << registry.error().message();
     return std::move(*registry);
   }
 
   std::filesystem::path dir_;
-  std::filesystem::path path_;
+  std::optional<sql::testing::TemporaryPostgresDatabase> postgres_;
+  std::string location_;
   FixedClock clock_{TimePoint{std::chrono::seconds{1'800'000'000}}};
 };
+
+// Names the backend in ctest output instead of its bytes.
+void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
+
+// A fingerprint with `value` in its last eight bytes, big-endian, so the
+// tests control the key order the registry inserts in.
+Fingerprint Numbered(std::uint64_t value, std::uint8_t top = 0) {
+  Fingerprint fingerprint{};
+  fingerprint[0] = top;
+  for (std::size_t i = 0; i < 8; ++i) {
+    fingerprint[31 - i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+  return fingerprint;
+}
 
 TEST(FingerprinterTest, IsKeyedAndDeterministic) {
   Result<Fingerprinter> a = Fingerprinter::Create(kSecret);
@@ -75,7 +111,7 @@ TEST(FingerprinterTest, RefusesShortSecrets) {
   EXPECT_EQ(f.error().code(), ErrorCode::kInvalidArgument);
 }
 
-TEST_F(RegistryTest, RemembersEveryRegisteredPassword) {
+TEST_P(RegistryTest, RemembersEveryRegisteredPassword) {
   PasswordRegistry registry = OpenOrDie();
   const Fingerprinter& f = registry.fingerprinter();
   const std::vector<Fingerprint> batch{f.Of("a1"), f.Of("b2"), f.Of("c3")};
@@ -87,7 +123,7 @@ TEST_F(RegistryTest, RemembersEveryRegisteredPassword) {
   EXPECT_TRUE(*registry.HasBatch("B-1"));
 }
 
-TEST_F(RegistryTest, RejectsABatchThatRepeatsAnIssuedPasswordAndRegistersNothingOfIt) {
+TEST_P(RegistryTest, RejectsABatchThatRepeatsAnIssuedPasswordAndRegistersNothingOfIt) {
   PasswordRegistry registry = OpenOrDie();
   const Fingerprinter& f = registry.fingerprinter();
   ASSERT_TRUE(registry.RegisterBatch("B-1", std::vector<Fingerprint>{f.Of("a1")}).has_value());
@@ -105,7 +141,7 @@ TEST_F(RegistryTest, RejectsABatchThatRepeatsAnIssuedPasswordAndRegistersNothing
   EXPECT_EQ(report->batches, 1);
 }
 
-TEST_F(RegistryTest, RejectsADuplicateInsideOneBatchAndAReusedBatchId) {
+TEST_P(RegistryTest, RejectsADuplicateInsideOneBatchAndAReusedBatchId) {
   PasswordRegistry registry = OpenOrDie();
   const Fingerprinter& f = registry.fingerprinter();
 
@@ -121,12 +157,13 @@ TEST_F(RegistryTest, RejectsADuplicateInsideOneBatchAndAReusedBatchId) {
   EXPECT_EQ(reused.error().code(), ErrorCode::kConflict);
 }
 
-TEST_F(RegistryTest, DetectsAWrongManufacturerSecret) {
+TEST_P(RegistryTest, DetectsAWrongManufacturerSecret) {
   { PasswordRegistry registry = OpenOrDie(); }
 
   Result<PasswordRegistry> wrong =
-      PasswordRegistry::Open(path_, "not-the-factory-secret-0000", clock_);
-  Result<ProofReport> proof = ProveRegistry(path_, std::string_view("not-the-factory-secret-00"));
+      PasswordRegistry::Open(location_, "not-the-factory-secret-0000", clock_);
+  Result<ProofReport> proof =
+      ProveRegistry(location_, std::string_view("not-the-factory-secret-00"));
 
   ASSERT_FALSE(wrong.has_value());
   EXPECT_EQ(wrong.error().code(), ErrorCode::kVerification);
@@ -135,16 +172,19 @@ TEST_F(RegistryTest, DetectsAWrongManufacturerSecret) {
   EXPECT_FALSE(*proof->secret_matches);
 }
 
-TEST_F(RegistryTest, RefusesARegistryWithANewerSchema) {
+TEST_P(RegistryTest, RefusesARegistryWithANewerSchema) {
   { PasswordRegistry registry = OpenOrDie(); }
   {
-    Result<sql::SqliteDatabase> db = sql::SqliteDatabase::Open(path_);
-    ASSERT_TRUE(db.has_value());
-    ASSERT_TRUE(db->Exec("PRAGMA user_version=99").has_value());
+    // What a future provisio would do: one more migration step.
+    Result<std::unique_ptr<sql::Database>> db = sql::OpenDatabase(location_);
+    ASSERT_TRUE(db.has_value()) << db.error().message();
+    const sql::Migration future[] = {{1, "SELECT 1"},
+                                     {99, "CREATE TABLE from_the_future (x INTEGER)"}};
+    ASSERT_TRUE((*db)->Migrate(future, "password registry").has_value());
   }
 
-  Result<PasswordRegistry> registry = PasswordRegistry::Open(path_, kSecret, clock_);
-  Result<ProofReport> proof = ProveRegistry(path_, std::nullopt);
+  Result<PasswordRegistry> registry = PasswordRegistry::Open(location_, kSecret, clock_);
+  Result<ProofReport> proof = ProveRegistry(location_, std::nullopt);
 
   ASSERT_FALSE(registry.has_value());
   EXPECT_EQ(registry.error().code(), ErrorCode::kUnsupported);
@@ -152,7 +192,7 @@ TEST_F(RegistryTest, RefusesARegistryWithANewerSchema) {
   EXPECT_EQ(proof.error().code(), ErrorCode::kUnsupported);
 }
 
-TEST_F(RegistryTest, ProofReportCountsBatchesAndFingerprints) {
+TEST_P(RegistryTest, ProofReportCountsBatchesAndFingerprints) {
   {
     PasswordRegistry registry = OpenOrDie();
     const Fingerprinter& f = registry.fingerprinter();
@@ -160,7 +200,7 @@ TEST_F(RegistryTest, ProofReportCountsBatchesAndFingerprints) {
     ASSERT_TRUE(registry.RegisterBatch("B-2", std::vector<Fingerprint>{f.Of("3")}));
   }
 
-  Result<ProofReport> report = ProveRegistry(path_, kSecret);
+  Result<ProofReport> report = ProveRegistry(location_, kSecret);
 
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_EQ(report->fingerprints, 3);
@@ -173,16 +213,114 @@ TEST_F(RegistryTest, ProofReportCountsBatchesAndFingerprints) {
   EXPECT_TRUE(report->secret_matches.value_or(false));
 }
 
-TEST_F(RegistryTest, ProvingAMissingRegistryIsNotFound) {
-  Result<ProofReport> report = ProveRegistry(dir_ / "none.db", std::nullopt);
+TEST_P(RegistryTest, ProvingAMissingRegistryIsNotFound) {
+  // SQLite: no file. PostgreSQL: a database without the registry's tables.
+  const std::string missing =
+      GetParam() == Backend::kSqlite ? (dir_ / "none.db").string() : location_;
+
+  Result<ProofReport> report = ProveRegistry(missing, std::nullopt);
 
   ASSERT_FALSE(report.has_value());
-  EXPECT_EQ(report.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(report.error().code(), ErrorCode::kNotFound) << report.error().message();
   EXPECT_FALSE(std::filesystem::exists(dir_ / "none.db"));
 }
 
-TEST_F(RegistryTest, SecretFileMustBePrivateAndLongEnough) {
-  const std::filesystem::path file = dir_ / "secret";
+TEST_P(RegistryTest, ABatchLargerThanOneInsertIsRegisteredWhole) {
+  PasswordRegistry registry = OpenOrDie();
+  std::vector<Fingerprint> batch;
+  for (std::uint64_t i = 0; i < 1300; ++i) {
+    batch.push_back(Numbered(i * 7919 % 1300));  // Not in key order.
+  }
+
+  Result<void> registered = registry.RegisterBatch("B-1", batch);
+  Result<ProofReport> report = registry.Prove();
+
+  ASSERT_TRUE(registered.has_value()) << registered.error().message();
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->fingerprints, 1300);
+  EXPECT_EQ(report->batch_count_mismatches, 0);
+  EXPECT_TRUE(*registry.Contains(Numbered(0)));
+  EXPECT_TRUE(*registry.Contains(Numbered(1299)));
+  EXPECT_FALSE(*registry.Contains(Numbered(1300)));
+}
+
+TEST_P(RegistryTest, AConflictAfterManyInsertsRollsBackTheWholeBatchAndNamesThePassword) {
+  PasswordRegistry registry = OpenOrDie();
+  const Fingerprint last = Numbered(1, 0xff);  // Sorts after every other key.
+  ASSERT_TRUE(registry.RegisterBatch("B-1", std::vector<Fingerprint>{last}).has_value());
+  std::vector<Fingerprint> batch;
+  for (std::uint64_t i = 0; i < 1200; ++i) {
+    batch.push_back(Numbered(i));
+  }
+  batch.insert(batch.begin() + 6, last);  // Password 7, inserted in the last chunk.
+
+  Result<void> second = registry.RegisterBatch("B-2", batch);
+
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code(), ErrorCode::kConflict);
+  EXPECT_NE(second.error().message().find("password 7 of batch 'B-2' was issued before"),
+            std::string::npos)
+      << second.error().message();
+  EXPECT_FALSE(*registry.Contains(Numbered(0)));
+  EXPECT_FALSE(*registry.HasBatch("B-2"));
+  Result<ProofReport> report = registry.Prove();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->fingerprints, 1);
+  EXPECT_EQ(report->batches, 1);
+}
+
+TEST_P(RegistryTest, ConcurrentWritersRegisterDifferentBatchesCorrectly) {
+  { PasswordRegistry created = OpenOrDie(); }
+  constexpr int kWriters = 2;
+  constexpr int kBatches = 4;
+  constexpr std::uint64_t kPerBatch = 700;
+  const Fingerprint shared = Numbered(42, 0xee);  // Both writers try to issue it.
+  std::atomic<int> shared_registered{0};
+  std::atomic<int> failures{0};
+  auto writer = [&](int w) {
+    Result<PasswordRegistry> registry = PasswordRegistry::Open(location_, kSecret, clock_);
+    if (!registry) {
+      ++failures;
+      return;
+    }
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<Fingerprint> batch;
+      for (std::uint64_t i = 0; i < kPerBatch; ++i) {
+        batch.push_back(Numbered(i, static_cast<std::uint8_t>(w * kBatches + b + 1)));
+      }
+      const std::string id = "W" + std::to_string(w) + "-" + std::to_string(b);
+      if (!registry->RegisterBatch(id, batch)) {
+        ++failures;
+      }
+    }
+    if (registry->RegisterBatch("S" + std::to_string(w), std::vector<Fingerprint>{shared})) {
+      ++shared_registered;
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back(writer, w);
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  Result<ProofReport> report = ProveRegistry(location_, kSecret);
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(shared_registered.load(), 1);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->fingerprints, kWriters * kBatches * static_cast<std::int64_t>(kPerBatch) + 1);
+  EXPECT_EQ(report->batches, kWriters * kBatches + 1);
+  EXPECT_EQ(report->duplicates, 0);
+  EXPECT_EQ(report->batch_count_mismatches, 0);
+}
+
+TEST(SecretFileTest, MustBePrivateAndLongEnough) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("provisio-registry-secret-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path file = dir / "secret";
   std::ofstream(file) << "0123456789abcdefXYZ\n";
   std::filesystem::permissions(file, std::filesystem::perms::owner_read |
                                          std::filesystem::perms::owner_write |
@@ -197,7 +335,15 @@ TEST_F(RegistryTest, SecretFileMustBePrivateAndLongEnough) {
   EXPECT_EQ(open_to_group.error().code(), ErrorCode::kInvalidArgument);
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(*ok, "0123456789abcdefXYZ");
+  std::filesystem::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores,
+                         RegistryTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& param) {
+                           return param.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
 
 }  // namespace
 }  // namespace provisio::passwords

@@ -8,8 +8,12 @@
 // different secret fails instead of silently starting a second, disjoint
 // fingerprint space in which duplicates could no longer be seen.
 //
-// Storage: SQLite (WAL, numbered migrations). A batch is registered in one
-// transaction: all of its fingerprints or none.
+// Storage: a SQLite file (WAL, numbered migrations) by default, or a shared
+// PostgreSQL database named by a postgresql:// URI (several factory hosts
+// issuing batches against one registry). Only fingerprints, batch names and
+// the check value are stored; the secret never is. A batch is registered in
+// one transaction: all of its fingerprints or none. Writers are serialized,
+// so concurrent processes registering different batches stay correct.
 #pragma once
 
 #include <array>
@@ -58,25 +62,28 @@ class Fingerprinter {
 Result<std::string> ReadSecretFile(const std::filesystem::path& path);
 
 struct ProofReport {
-  std::filesystem::path path;
+  std::string location;  // File path or PostgreSQL URI with the password masked.
   int schema_version = 0;
   std::int64_t fingerprints = 0;  // Distinct passwords ever issued.
   std::int64_t batches = 0;
   std::int64_t duplicates = 0;  // Fingerprints stored more than once (0 by construction).
   std::int64_t batch_count_mismatches = 0;  // Batches whose declared count != stored rows.
-  bool integrity_ok = false;                // SQLite's quick_check passed.
-  std::uint64_t size_bytes = 0;             // Database file (+ WAL) size.
-  std::string method;                       // How uniqueness is enforced, for the report.
-  std::optional<bool> secret_matches;       // Set when a secret was given to check.
+  // SQLite's quick_check passed; on PostgreSQL, where the server owns page
+  // integrity, true when the fingerprint PRIMARY KEY constraint is in place.
+  bool integrity_ok = false;
+  std::uint64_t size_bytes = 0;        // SQLite file (+ WAL), or PostgreSQL tables with indexes.
+  std::string method;                  // How uniqueness is enforced, for the report.
+  std::optional<bool> secret_matches;  // Set when a secret was given to check.
 };
 
 class PasswordRegistry {
  public:
-  // Opens or creates the registry at `path` for `secret`. Fails with
-  // kVerification if the registry was created with another secret,
-  // kUnsupported if its schema is newer than this build, kIo otherwise.
-  // REQUIRES: `clock` outlives the registry.
-  static Result<PasswordRegistry> Open(const std::filesystem::path& path,
+  // Opens or creates the registry at `location`: a SQLite file path or a
+  // postgresql:// URI (the database must exist; the tables are created).
+  // Fails with kVerification if the registry was created with another
+  // secret, kUnsupported if its schema is newer than this build, kIo
+  // otherwise. REQUIRES: `clock` outlives the registry.
+  static Result<PasswordRegistry> Open(const std::string& location,
                                        std::string_view secret,
                                        const Clock& clock);
 
@@ -85,6 +92,10 @@ class PasswordRegistry {
   ~PasswordRegistry();
 
   const Fingerprinter& fingerprinter() const;
+
+  // Where the registry lives, safe for messages and evidence (a PostgreSQL
+  // password is masked).
+  std::string Describe() const;
 
   // True if a password with this fingerprint was ever issued.
   Result<bool> Contains(const Fingerprint& fingerprint);
@@ -106,10 +117,11 @@ class PasswordRegistry {
   std::unique_ptr<Impl> impl_;
 };
 
-// Proves an existing registry without changing it. With `secret`, also says
-// whether it is the registry's secret. Fails with kNotFound if there is no
-// registry at `path`, kUnsupported for a newer schema.
-Result<ProofReport> ProveRegistry(const std::filesystem::path& path,
+// Proves an existing registry (file path or postgresql:// URI) without
+// changing it. With `secret`, also says whether it is the registry's secret.
+// Fails with kNotFound if there is no registry at `location`, kUnsupported for
+// a newer schema.
+Result<ProofReport> ProveRegistry(const std::string& location,
                                   std::optional<std::string_view> secret);
 
 // How the registry enforces uniqueness, in one paragraph (report and docs).
