@@ -147,8 +147,10 @@ struct Walker {
         return true;
       }
     }
-    auto content = std::make_shared<std::string>();
-    content->resize(static_cast<std::size_t>(take));
+    // Left uninitialised (every byte up to `got` is written below): zero
+    // filling a std::string first cost 6% of all instructions of a scan.
+    const std::shared_ptr<char[]> buffer(new char[static_cast<std::size_t>(take)]);
+    char* const content = buffer.get();
     std::uint64_t got = 0;
     std::uint64_t at = start;  // Next block on disk.
     bool ok = true;
@@ -156,7 +158,8 @@ struct Walker {
       const std::uint64_t expected = std::min<std::uint64_t>(block_size, size - got);
       const std::size_t want = static_cast<std::size_t>(std::min(expected, take - got));
       const std::uint32_t stored = SQFS_ON_DISK_BLOCK_SIZE(sizes[i]);
-      if (stored == 0) {  // Sparse: zeros, already there.
+      if (stored == 0) {  // Sparse: a block of zeros.
+        std::memset(content + got, 0, want);
         got += want;
         continue;
       }
@@ -166,7 +169,7 @@ struct Walker {
       }
       const std::string_view in = image.substr(static_cast<std::size_t>(at), stored);
       at += stored;
-      char* out = content->data() + got;
+      char* out = content + got;
       if (!SQFS_IS_BLOCK_COMPRESSED(sizes[i])) {
         if (stored != expected) {
           ok = false;
@@ -191,7 +194,7 @@ struct Walker {
           fragment != nullptr) {
         const std::size_t want =
             static_cast<std::size_t>(std::min<std::uint64_t>(length, take - got));
-        std::memcpy(content->data() + got, fragment, want);
+        std::memcpy(content + got, fragment, want);
         got += want;
       } else {
         ok = false;
@@ -200,9 +203,11 @@ struct Walker {
     }
     if (got < take)
       ok = false;
-    content->resize(static_cast<std::size_t>(got));
-    file->owner = content;
-    file->data = std::string_view(*content);
+    // ExtractedFile::owner only keeps data alive and is never read: an
+    // aliasing pointer that owns the buffer and points to an empty string.
+    static const std::string kUnused;
+    file->owner = std::shared_ptr<const std::string>(buffer, &kUnused);
+    file->data = std::string_view(content, static_cast<std::size_t>(got));
     return ok;
   }
 
