@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -123,9 +124,10 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
                               std::string_view image,
                               std::string_view name,
                               const AnalyzerOptions& options) {
-  auto checker = Checker::Create(options);
-  if (!checker)
-    return Fail(checker.error());
+  // Compiling the pattern databases takes about 0.1 s: it runs while the
+  // unpacker starts (the queue holds its first files). Workers wait for it.
+  std::shared_future<Result<std::unique_ptr<Checker>>> compiled =
+      std::async(std::launch::async, [&options] { return Checker::Create(options); }).share();
 
   ScanReport report;
   report.image_path = std::string(name);
@@ -145,8 +147,10 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     workers.emplace_back([&] {
       FileResults local;
       ExtractedFile file;
+      const auto& checker = compiled.get();
       while (queue.Pop(&file)) {
-        (*checker)->CheckFile(file, &local);
+        if (checker)  // Otherwise the queue is drained and the scan fails below.
+          (*checker)->CheckFile(file, &local);
         file = ExtractedFile{};
       }
       std::lock_guard<std::mutex> lock(results_mutex);
@@ -163,6 +167,8 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     worker.join();
   if (hasher.joinable())
     hasher.join();
+  if (!compiled.get())
+    return Fail(compiled.get().error());
 
   report.findings = std::move(all.findings);
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
