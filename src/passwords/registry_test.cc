@@ -1,10 +1,12 @@
 #include "provisio/passwords/registry.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -267,6 +269,49 @@ TEST_P(RegistryTest, AConflictAfterManyInsertsRollsBackTheWholeBatchAndNamesTheP
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->fingerprints, 1);
   EXPECT_EQ(report->batches, 1);
+}
+
+TEST_P(RegistryTest, AProcessKilledWhileRegisteringLeavesNothingHalfRegistered) {
+  { PasswordRegistry created = OpenOrDie(); }
+  constexpr std::uint64_t kCount = 100'000;
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(ready[0]);
+    Result<PasswordRegistry> registry = PasswordRegistry::Open(location_, kSecret, clock_);
+    std::vector<Fingerprint> batch;
+    for (std::uint64_t i = 0; i < kCount; ++i) {
+      batch.push_back(Numbered(i * 48'271 % kCount));
+    }
+    const char byte = 'r';
+    (void)!::write(ready[1], &byte, 1);
+    if (registry) {
+      (void)registry->RegisterBatch("KILLED", batch);
+    }
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ::close(ready[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  Result<ProofReport> report = ProveRegistry(location_, kSecret);
+  PasswordRegistry registry = OpenOrDie();
+
+  // Killed mid-transaction (the usual case) nothing is there; had the child
+  // finished first, all of it. Never a part.
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_TRUE(report->fingerprints == 0 || report->fingerprints == kCount) << report->fingerprints;
+  EXPECT_EQ(report->batches, report->fingerprints == 0 ? 0 : 1);
+  EXPECT_EQ(report->batch_count_mismatches, 0);
+  EXPECT_TRUE(report->integrity_ok);
+  EXPECT_TRUE(registry.RegisterBatch("NEXT", std::vector<Fingerprint>{Numbered(1, 0xaa)}));
 }
 
 TEST_P(RegistryTest, ConcurrentWritersRegisterDifferentBatchesCorrectly) {
