@@ -1,6 +1,7 @@
 #include "provisio/tuf/delegation.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "provisio/core/sha256.h"
@@ -124,18 +125,33 @@ bool MatchesPathPattern(std::string_view target_path, std::string_view pattern) 
   return true;
 }
 
-bool IsPathDelegated(const DelegatedRole& role, std::string_view target_path) {
+namespace {
+
+// IsPathDelegated with sha256(target_path) computed at most once across the
+// roles of one delegations object (hash bins list hundreds of roles).
+bool IsDelegated(const DelegatedRole& role,
+                 std::string_view target_path,
+                 std::optional<std::string>& digest) {
   if (role.paths) {
     return std::any_of(role.paths->begin(), role.paths->end(), [&](const std::string& pattern) {
       return MatchesPathPattern(target_path, pattern);
     });
   }
   if (role.path_hash_prefixes) {
-    const std::string digest = Sha256Hex(target_path);
+    if (!digest) {
+      digest = Sha256Hex(target_path);
+    }
     return std::any_of(role.path_hash_prefixes->begin(), role.path_hash_prefixes->end(),
-                       [&](const std::string& prefix) { return digest.rfind(prefix, 0) == 0; });
+                       [&](const std::string& prefix) { return digest->rfind(prefix, 0) == 0; });
   }
   return false;
+}
+
+}  // namespace
+
+bool IsPathDelegated(const DelegatedRole& role, std::string_view target_path) {
+  std::optional<std::string> digest;
+  return IsDelegated(role, target_path, digest);
 }
 
 std::vector<std::pair<std::string, bool>> RolesForTarget(const Delegations& delegations,
@@ -145,8 +161,9 @@ std::vector<std::pair<std::string, bool>> RolesForTarget(const Delegations& dele
     roles.emplace_back(SuccinctRoleForTarget(*delegations.succinct_roles, target_path), true);
     return roles;
   }
+  std::optional<std::string> digest;
   for (const DelegatedRole& role : delegations.roles) {
-    if (IsPathDelegated(role, target_path)) {
+    if (IsDelegated(role, target_path, digest)) {
       roles.emplace_back(role.name, role.terminating);
       if (role.terminating) {
         break;
