@@ -449,11 +449,11 @@ void AddPasswordsCommands(CLI::App& app, CommandContext& context) {
   generate->add_option("--threads", gen->threads, "Verifier threads (default: all cores)");
   generate->add_flag("--no-verifiers", gen->no_verifiers,
                      "Write no verifiers (the device derives its own at first boot)");
-  CLI::Option* registry = generate->add_option(
-      "--registry", gen->registry,
-      "Registry of every password ever issued: a SQLite file, or a shared\n"
-      "  PostgreSQL database as postgresql://user@host/db (password from ~/.pgpass or\n"
-      "  PGPASSWORD rather than in the URI)");
+  CLI::Option* registry =
+      generate->add_option("--registry", gen->registry,
+                           "Registry of every password ever issued: a SQLite file, or a shared\n"
+                           "PostgreSQL database as postgresql://user@host/db (its password from\n"
+                           "~/.pgpass or PGPASSWORD rather than in the URI)");
   CLI::Option* secret =
       generate->add_option("--secret-file", gen->secret_file,
                            "Manufacturer secret keying the registry (0600, >= 16 bytes)");
