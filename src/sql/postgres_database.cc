@@ -94,13 +94,24 @@ Result<ResultPtr> Execute(PGconn* connection, std::string_view sql, std::string_
 
 // Statements keep their parameters as text (blobs as binary) and run with
 // PQexecParams on the first Step(); the rows are then handed out one by one.
-// The database outlives its statements (stores own both).
+// A statement run a second time (after Reset) is prepared on the server
+// first, so loops such as a registry lookup per candidate skip the parse and
+// plan each time. The database outlives its statements (stores own both).
 class PostgresStatement final : public StatementBackend {
  public:
-  PostgresStatement(PGconn* connection, std::string sql, int parameter_count)
+  PostgresStatement(PGconn* connection, std::string sql, int parameter_count, std::string name)
       : connection_(connection),
         sql_(std::move(sql)),
+        name_(std::move(name)),
         parameters_(static_cast<std::size_t>(parameter_count)) {}
+  PostgresStatement(const PostgresStatement&) = delete;
+  PostgresStatement& operator=(const PostgresStatement&) = delete;
+  ~PostgresStatement() override {
+    if (prepared_) {
+      // Prepared statements outlive transactions; drop ours with the object.
+      ResultPtr dropped(PQexec(connection_, ("DEALLOCATE " + name_).c_str()));
+    }
+  }
 
   void BindText(int index, std::string_view text) override {
     Set(index, std::string(text), 0, 0);  // Type inferred by the server, as SQLite would.
@@ -235,8 +246,19 @@ class PostgresStatement final : public StatementBackend {
       lengths[i] = parameter.value ? static_cast<int>(parameter.value->size()) : 0;
       formats[i] = parameter.format;
     }
-    ResultPtr result(PQexecParams(connection_, sql_.c_str(), static_cast<int>(count), types.data(),
-                                  values.data(), lengths.data(), formats.data(), 0));
+    ++executions_;
+    if (executions_ == 2 && !prepared_) {
+      ResultPtr prepared(PQprepare(connection_, name_.c_str(), sql_.c_str(),
+                                   static_cast<int>(count), types.data()));
+      // A statement that cannot be prepared (e.g. several commands) keeps
+      // running unprepared.
+      prepared_ = Succeeded(prepared.get());
+    }
+    ResultPtr result(prepared_ ? PQexecPrepared(connection_, name_.c_str(), static_cast<int>(count),
+                                                values.data(), lengths.data(), formats.data(), 0)
+                               : PQexecParams(connection_, sql_.c_str(), static_cast<int>(count),
+                                              types.data(), values.data(), lengths.data(),
+                                              formats.data(), 0));
     if (!Succeeded(result.get())) {
       return Fail(CommandError(connection_, result.get(), "executing statement"));
     }
@@ -254,9 +276,12 @@ class PostgresStatement final : public StatementBackend {
 
   PGconn* connection_;
   std::string sql_;
+  std::string name_;  // Server-side name once prepared.
   std::vector<Parameter> parameters_;
   ResultPtr result_;
   int row_ = -1;
+  int executions_ = 0;
+  bool prepared_ = false;
 };
 
 // Where the password sits in a URI's user info ("user:password@"), if any.
@@ -448,8 +473,9 @@ Result<void> PostgresDatabase::Exec(std::string_view sql) {
 Result<Statement> PostgresDatabase::Prepare(std::string_view sql) {
   int parameters = 0;
   std::string text = TranslateParameters(sql, &parameters);
-  return Statement(
-      std::make_unique<PostgresStatement>(connection_.get(), std::move(text), parameters));
+  return Statement(std::make_unique<PostgresStatement>(
+      connection_.get(), std::move(text), parameters,
+      "provisio_statement_" + std::to_string(++statements_created_)));
 }
 
 Result<int> PostgresDatabase::SchemaVersion(std::string_view store_name) {

@@ -80,6 +80,7 @@ class PostgresDatabase final : public Database {
 
   std::unique_ptr<pg_conn, Closer> connection_;
   std::string described_;
+  std::uint64_t statements_created_ = 0;  // Names server-side prepared statements.
 };
 
 // Returns `uri` with the password of its user-info part and any password=
