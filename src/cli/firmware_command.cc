@@ -1,6 +1,7 @@
 #include "cli/firmware_command.h"
 
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -100,6 +101,14 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
   // alone does not pay for hashing the whole image.
   analyzer.hash_image = options.json || !options.out_dir.empty() || !options.sarif_path.empty() ||
                         !options.sbom_path.empty() || !options.evidence_path.empty();
+  if (!options.no_pattern_cache) {
+    // Compiled pattern databases are kept in the user's cache folder.
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+      analyzer.pattern_cache_dir = std::filesystem::path(xdg) / "provisio";
+    } else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+      analyzer.pattern_cache_dir = std::filesystem::path(home) / ".cache" / "provisio";
+    }
+  }
   auto report = firmware::ScanImage(options.image, analyzer);
   if (!report) {
     err << "provisio firmware scan: " << report.error().message() << "\n";
@@ -176,6 +185,9 @@ void AddFirmwareCommands(CLI::App& app, CommandContext& context) {
                    "Pattern engine: best (Hyperscan when built in) or portable")
       ->check(CLI::IsMember({"best", "portable"}));
   scan->add_option("--threads", options->threads, "Files scanned in parallel (default 2)");
+  scan->add_flag("--no-pattern-cache", options->no_pattern_cache,
+                 "Compile the pattern databases instead of loading them from\n"
+                 "$XDG_CACHE_HOME/provisio (or ~/.cache/provisio), where they are kept otherwise");
   scan->callback([options, &context] {
     context.status = RunFirmwareScan(*options, context.out, context.err);
   });

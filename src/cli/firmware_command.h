@@ -22,6 +22,7 @@ struct FirmwareScanOptions {
   std::string password_lists;   // Empty: the lists this build ships.
   std::string engine = "best";  // "best" or "portable".
   unsigned threads = 2;
+  bool no_pattern_cache = false;  // Compile the pattern databases every run.
 };
 
 // Runs the scan; returns the exit status (0 clean, 3 findings, 1 failure,

@@ -381,10 +381,10 @@ bool CryptMatches(const std::string& password, const std::string& hash) {
 
 Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options) {
   std::unique_ptr<Checker> checker(new Checker());
-  auto binary = MakePatternScanner(BinaryPatterns(), options.engine);
+  auto binary = MakePatternScanner(BinaryPatterns(), options.engine, options.pattern_cache_dir);
   if (!binary)
     return Fail(binary.error().WithContext("binary patterns"));
-  auto text = MakePatternScanner(TextPatterns(), options.engine);
+  auto text = MakePatternScanner(TextPatterns(), options.engine, options.pattern_cache_dir);
   if (!text)
     return Fail(text.error().WithContext("text patterns"));
   checker->binary_ = std::move(*binary);

@@ -1,5 +1,8 @@
 #include "firmware/checks.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -263,6 +266,36 @@ TEST(PatternScannerTest, EnginesAgreeOnMatches) {
   }
   EXPECT_EQ(results[0], results[1]);
   EXPECT_EQ(results[1], (std::set<std::pair<unsigned, std::uint64_t>>{{1, 2}, {2, 25}}));
+}
+
+TEST(PatternScannerTest, CachedDatabaseIsWrittenOnceAndFindsTheSameMatches) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("provisio-pattern-cache-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::vector<Pattern> patterns = {{1, "AKIA[0-9A-Z]{16}", "AKIA", false, 24},
+                                         {2, "pass(word)?=[a-z]+", "pass", true, 32}};
+  const std::string data = "x AKIAABCDEFGHIJKLMNOP y PASSWORD=abc z";
+  std::vector<std::set<std::pair<unsigned, std::uint64_t>>> results;
+  for (int run = 0; run < 2; ++run) {
+    SCOPED_TRACE(run == 0 ? "compiled and stored" : "loaded from the cache");
+    auto scanner = MakePatternScanner(patterns, ScannerEngine::kBest, dir);
+    ASSERT_TRUE(scanner) << scanner.error().message();
+    std::set<std::pair<unsigned, std::uint64_t>> starts;
+    ASSERT_TRUE((*scanner)->Scan(data, [&](const Match& m) { starts.insert({m.id, m.start}); }));
+    results.push_back(starts);
+  }
+  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[1], (std::set<std::pair<unsigned, std::uint64_t>>{{1, 2}, {2, 25}}));
+  std::size_t files = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    (void)entry;
+    ++files;
+  }
+  auto scanner = MakePatternScanner(patterns, ScannerEngine::kBest);
+  ASSERT_TRUE(scanner);
+  EXPECT_EQ(files, (*scanner)->Engine() == "hyperscan" ? 1U : 0U);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

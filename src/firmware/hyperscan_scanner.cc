@@ -3,12 +3,16 @@
 
 #ifdef PROVISIO_WITH_HYPERSCAN
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <regex>
 #include <set>
 
 #include <hs/hs.h>
+
+#include "provisio/core/files.h"
+#include "provisio/core/sha256.h"
 #endif
 
 namespace provisio::firmware {
@@ -133,7 +137,51 @@ class HyperscanScanner final : public PatternScanner {
 
 }  // namespace
 
-Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>& patterns) {
+namespace {
+
+// The cache file for `patterns`: a digest of everything the compiled
+// database depends on.
+std::filesystem::path CachePath(const std::filesystem::path& dir,
+                                const std::vector<Pattern>& patterns) {
+  std::string key = std::string(hs_version()) + "\n";
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) == HS_SUCCESS) {
+    key += std::to_string(platform.tune) + "/" + std::to_string(platform.cpu_features) + "\n";
+  }
+  for (const Pattern& pattern : patterns) {
+    key += std::to_string(pattern.id) + (pattern.caseless ? "i:" : ":") + pattern.regex + "\n";
+  }
+  return dir / ("firmware-patterns-" + Sha256Hex(key).substr(0, 32) + ".hsdb");
+}
+
+hs_database_t* LoadCached(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return nullptr;
+  auto bytes = ReadFile(path);
+  if (!bytes)
+    return nullptr;
+  hs_database_t* database = nullptr;
+  if (hs_deserialize_database(bytes->data(), bytes->size(), &database) != HS_SUCCESS)
+    return nullptr;
+  return database;
+}
+
+void StoreCached(const std::filesystem::path& path, const hs_database_t* database) {
+  char* bytes = nullptr;
+  std::size_t length = 0;
+  if (hs_serialize_database(database, &bytes, &length) != HS_SUCCESS)
+    return;
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  (void)WriteFileAtomically(path, std::string_view(bytes, length));
+  std::free(bytes);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(
+    const std::vector<Pattern>& patterns, const std::filesystem::path& cache_dir) {
   std::vector<const char*> expressions;
   std::vector<unsigned int> flags;
   std::vector<unsigned int> ids;
@@ -152,9 +200,12 @@ Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<P
     flags.push_back(HS_FLAG_DOTALL | (pattern.caseless ? HS_FLAG_CASELESS : 0U));
     ids.push_back(pattern.id);
   }
-  hs_database_t* database = nullptr;
+  const std::filesystem::path cache =
+      cache_dir.empty() ? std::filesystem::path() : CachePath(cache_dir, patterns);
+  hs_database_t* database = cache.empty() ? nullptr : LoadCached(cache);
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+  if (database == nullptr &&
+      hs_compile_multi(expressions.data(), flags.data(), ids.data(),
                        static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
                        &database, &error) != HS_SUCCESS) {
     std::string message = "hyperscan: pattern ";
@@ -164,6 +215,8 @@ Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<P
     }
     return Fail(ErrorCode::kInvalidArgument, message);
   }
+  if (!cache.empty() && !std::filesystem::exists(cache))
+    StoreCached(cache, database);
   hs_scratch_t* scratch = nullptr;
   if (hs_alloc_scratch(database, &scratch) != HS_SUCCESS) {
     hs_free_database(database);
@@ -175,16 +228,18 @@ Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<P
 
 #else
 
-Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>&) {
+Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>&,
+                                                             const std::filesystem::path&) {
   return Fail(ErrorCode::kUnsupported, "this build has no Hyperscan");
 }
 
 #endif
 
 Result<std::unique_ptr<PatternScanner>> MakePatternScanner(const std::vector<Pattern>& patterns,
-                                                           ScannerEngine engine) {
+                                                           ScannerEngine engine,
+                                                           const std::filesystem::path& cache_dir) {
   if (engine == ScannerEngine::kBest) {
-    auto hyperscan = MakeHyperscanScanner(patterns);
+    auto hyperscan = MakeHyperscanScanner(patterns, cache_dir);
     if (hyperscan || hyperscan.error().code() != ErrorCode::kUnsupported)
       return hyperscan;
   }

@@ -11,6 +11,7 @@ namespace provisio::firmware {
 Result<std::unique_ptr<PatternScanner>> MakePortableScanner(const std::vector<Pattern>& patterns);
 
 // Fails with kUnsupported in builds without Hyperscan.
-Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(const std::vector<Pattern>& patterns);
+Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(
+    const std::vector<Pattern>& patterns, const std::filesystem::path& cache_dir = {});
 
 }  // namespace provisio::firmware

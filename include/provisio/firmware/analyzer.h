@@ -37,6 +37,9 @@ struct AnalyzerOptions {
   // the rest of the scan on machines without SHA instructions, so callers
   // that only print a summary may switch it off; image_sha256 stays empty.
   bool hash_image = true;
+  // Where compiled pattern databases are cached between runs (see
+  // MakePatternScanner); empty: compiled every time.
+  std::filesystem::path pattern_cache_dir;
 };
 
 // Reads, unpacks and checks the image at `path`. Fails with kNotFound or kIo
