@@ -381,6 +381,16 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
   archive_entry* entry = nullptr;
   ok = ok && archive_read_next_header(reader, &entry) == ARCHIVE_OK &&
        archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
+  // libarchive peels stacked compression (gzip inside xz inside ...) in
+  // one read; every layer beyond the first counts toward the depth bound.
+  const unsigned extra_layers =
+      ok ? static_cast<unsigned>(std::max(archive_filter_count(reader) - 2, 0)) : 0U;
+  if (ok && depth + extra_layers > limits_.max_depth) {
+    Note(chain, "nesting depth limit (" + std::to_string(limits_.max_depth) + ") reached inside " +
+                    std::to_string(extra_layers + 1) +
+                    " stacked compression layers; scanned as raw data without unpacking");
+    ok = false;
+  }
   bool truncated = false;
   bool stream_error = false;
   if (ok) {
@@ -421,7 +431,7 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
     return 0;
   containers_.push_back(chain);
   auto owned = std::make_shared<const std::string>(std::move(out));
-  Carve(owned, std::string_view(*owned), chain, depth);
+  Carve(owned, std::string_view(*owned), chain, depth + extra_layers);
   return 1;
 }
 

@@ -179,6 +179,24 @@ TEST(UnpackerTest, StopsAtTheDepthLimit) {
   EXPECT_TRUE(AnyNoteContains(c, "nesting depth limit"));
 }
 
+TEST(UnpackerTest, CountsStackedCompressionLayersTowardTheDepthLimit) {
+  // gzip(gzip(gzip(gzip(tar)))) is peeled by libarchive in one read.
+  std::string stacked = MakeArchive({{"deep/file", "x"}}, false);
+  for (int i = 0; i < 4; ++i)
+    stacked = Gzip(stacked);
+  const std::string image = std::string(512, '\xAA') + stacked;
+  for (const unsigned depth : {2U, 8U}) {
+    SCOPED_TRACE("max_depth " + std::to_string(depth));
+    UnpackLimits limits;
+    limits.max_depth = depth;
+
+    Collected c = UnpackAll(image, limits);
+
+    EXPECT_EQ(c.files.count("/deep/file"), depth == 8U ? 1U : 0U);
+    EXPECT_EQ(AnyNoteContains(c, "stacked compression layers"), depth == 2U);
+  }
+}
+
 TEST(UnpackerTest, StopsAtTheFileCountLimit) {
   std::vector<Entry> entries;
   for (int i = 0; i < 50; ++i)
