@@ -111,10 +111,19 @@ chmod +x "$work/provisio_run" "$work/tufjs_run"
 
 rows="$work/rows"
 : >"$rows"
+# One source tree for the largest N, 1,000 files a directory; a repository
+# of N targets adds the first N / 1000 directories.
+max=0
 for n in $counts; do
-  src="$work/src-$n"
-  echo "N=$n: writing $n target files ..." >&2
-  python3 - "$src" "$n" <<'EOF'
+  if [ $((n % 1000)) -ne 0 ] || [ "$n" -lt 1000 ]; then
+    echo "run_tuf_refresh.sh: counts must be multiples of 1000 (got $n)" >&2
+    exit 2
+  fi
+  [ "$n" -gt "$max" ] && max=$n
+done
+src="$work/src"
+echo "writing $max target files ..." >&2
+python3 - "$src" "$max" <<'EOF'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
 for i in range(n):
@@ -124,6 +133,8 @@ for i in range(n):
     with open(os.path.join(d, "image-%06d.bin" % i), "w") as f:
         f.write("firmware image %d\n" % i)
 EOF
+for n in $counts; do
+  dirs=$(i=0; while [ "$i" -lt $((n / 1000)) ]; do printf '%s/fw/d%03d ' "$src" "$i"; i=$((i + 1)); done)
   middle=$((n / 2))
   target=$(printf 'fw/d%03d/image-%06d.bin' $((middle / 1000)) "$middle")
   if [ "$n" -lt 10000 ]; then bins=16; else bins=256; fi
@@ -137,8 +148,9 @@ EOF
       label="targets role"
     fi
     echo "N=$n $layout: adding and publishing ..." >&2
-    build=$(timed sh -c '"$1" update repo add "$2" "$3" --base-dir "$3" && "$1" update repo publish "$2"' \
-      sh "$provisio" "$repo" "$src")
+    # shellcheck disable=SC2086 # $dirs: one word per directory.
+    build=$(timed sh -c 'p=$1 r=$2 b=$3; shift 3; "$p" update repo add "$r" "$@" --base-dir "$b" &&
+      "$p" update repo publish "$r"' sh "$provisio" "$repo" "$src" $dirs)
     [ "$build" = fail ] && exit 1
     size=$(du -sk "$repo/metadata" | cut -f1)
     rm -f "$work/port"
@@ -165,7 +177,6 @@ EOF
     echo "$n|$layout|$label|$size|$build|$p|$j" >>"$rows"
     rm -rf "$repo"
   done
-  rm -rf "$src"
 done
 
 echo
