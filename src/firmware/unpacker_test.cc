@@ -1,5 +1,11 @@
 #include "firmware/unpacker.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -194,6 +200,69 @@ TEST(UnpackerTest, CountsStackedCompressionLayersTowardTheDepthLimit) {
 
     EXPECT_EQ(c.files.count("/deep/file"), depth == 8U ? 1U : 0U);
     EXPECT_EQ(AnyNoteContains(c, "stacked compression layers"), depth == 2U);
+  }
+}
+
+// Writes `files` under a fresh folder, packs it with mksquashfs (gzip,
+// 4 KiB blocks) and returns the filesystem image; empty if mksquashfs fails.
+std::string MakeSquashfs(const std::map<std::string, std::string>& files) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("provisio-sqfs-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "root");
+  for (const auto& [name, content] : files) {
+    std::ofstream(dir / "root" / name, std::ios::binary) << content;
+  }
+  const std::string command = "mksquashfs '" + (dir / "root").string() + "' '" +
+                              (dir / "fs.sqfs").string() +
+                              "' -b 4096 -comp gzip -noappend -quiet -all-root >/dev/null 2>&1";
+  std::string image;
+  if (std::system(command.c_str()) == 0) {
+    std::ifstream in(dir / "fs.sqfs", std::ios::binary);
+    image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::remove_all(dir);
+  return image;
+}
+
+TEST(UnpackerTest, ReadsSquashfsFilesOfEveryBlockLayoutByteForByte) {
+  std::mt19937 random(7);
+  auto noise = [&](std::size_t n) {
+    std::string out(n, '\0');
+    for (char& c : out)
+      c = static_cast<char>(random() & 0xFFU);
+    return out;
+  };
+  std::string text;
+  for (int i = 0; text.size() < 300000; ++i)
+    text += "line " + std::to_string(i) + " of a compressible file\n";
+  text.resize(300000);  // 73 compressed blocks (decoded on two threads) + a fragment.
+  const std::map<std::string, std::string> files = {
+      {"text.bin", text},
+      {"random.bin", noise(40960)},  // 10 blocks stored raw: read in place.
+      {"mixed.bin", noise(4096) + std::string(4096, '\0') + text.substr(0, 4096) + noise(100)},
+      {"small.txt", "hello"},  // Only a fragment.
+  };
+  const std::string fs = MakeSquashfs(files);
+  if (fs.empty())
+    GTEST_SKIP() << "mksquashfs (squashfs-tools) is not installed";
+  const std::string image = std::string(4096, '\xAA') + fs;
+
+  for (const std::uint64_t max_file : {std::uint64_t{1} << 30, std::uint64_t{10000}}) {
+    SCOPED_TRACE("max_file_bytes " + std::to_string(max_file));
+    UnpackLimits limits;
+    limits.max_file_bytes = max_file;
+
+    Collected c = UnpackAll(image, limits);
+
+    for (const auto& [name, content] : files) {
+      SCOPED_TRACE(name);
+      ASSERT_EQ(c.files.count("/" + name), 1U);
+      const std::string expected = content.substr(0, static_cast<std::size_t>(max_file));
+      EXPECT_TRUE(std::string(c.files.at("/" + name).data) == expected);
+    }
+    EXPECT_EQ(AnyNoteContains(c, "exceeds the size or ratio limit"), max_file == 10000);
+    EXPECT_FALSE(AnyNoteContains(c, "could not be read"));
   }
 }
 
