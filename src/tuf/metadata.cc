@@ -495,11 +495,22 @@ std::string MetaFileJson(const MetaFile& meta, Style style) {
   return writer.Unknown(meta.unknown_fields).Finish();
 }
 
+// FormatUtc with the year always four digits (strftime's %Y writes year 27
+// as "27", which ParseUtc, like every TUF client, refuses).
+std::string FormatExpires(TimePoint expires) {
+  std::string text = FormatUtc(expires);
+  const std::size_t dash = text.find('-');
+  if (dash != std::string::npos && dash > 0 && dash < 4 && text[0] != '-') {
+    text.insert(0, 4 - dash, '0');
+  }
+  return text;
+}
+
 void WriteCommon(ObjectWriter& writer, std::string_view type, const SignedCommon& common) {
   writer.String("_type", type)
       .String("spec_version", common.spec_version)
       .Int("version", common.version)
-      .String("expires", FormatUtc(common.expires));
+      .String("expires", FormatExpires(common.expires));
 }
 
 std::string BodyJson(const Root& root, Style style) {

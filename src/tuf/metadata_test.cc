@@ -284,6 +284,22 @@ TEST(SerializeMetadataTest, WritesExpiresInTheTufDateFormat) {
   EXPECT_NE(text.find(R"("spec_version":"1.0.31")"), std::string::npos);
 }
 
+TEST(SerializeMetadataTest, WritesYearsBeforeOneThousandWithFourDigits) {
+  // Found by tests/fuzz/tuf_metadata_fuzzer: "0027-..." parsed, but was
+  // written back as "27-...", which no parser accepts.
+  TestRepository repo;
+  Result<TimePoint> early = ParseUtc("0027-11-28T17:46:10Z");
+  ASSERT_TRUE(early.has_value());
+  repo.timestamp.body.expires = *early;
+
+  const std::string text = SerializeMetadata(repo.timestamp);
+
+  EXPECT_NE(text.find(R"("expires":"0027-11-28T17:46:10Z")"), std::string::npos) << text;
+  Checked<Metadata<Timestamp>> reparsed = ParseMetadata<Timestamp>(text);
+  ASSERT_TRUE(reparsed.has_value()) << reparsed.error().message();
+  EXPECT_EQ(reparsed->body.expires, *early);
+}
+
 TEST(SuccinctRolesTest, NamesBinsByTheLeadingBitsOfTheHash) {
   SuccinctRoles succinct;
   succinct.name_prefix = "bins";
