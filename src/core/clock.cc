@@ -1,6 +1,7 @@
 #include "provisio/core/clock.h"
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 
 namespace provisio {
@@ -15,9 +16,13 @@ std::string FormatUtc(TimePoint time) {
   const std::time_t t = time.time_since_epoch().count();
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buffer[32];
-  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buffer, n);
+  // Four-digit years always (strftime's %Y writes "27" for year 27, which
+  // no RFC 3339 reader accepts).
+  char buffer[48];
+  const int n =
+      std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
 namespace {

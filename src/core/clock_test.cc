@@ -12,6 +12,16 @@ TEST(ParseUtcTest, RoundTripsThroughFormatUtc) {
   EXPECT_EQ(FormatUtc(*parsed), "2026-11-28T13:21:46Z");
 }
 
+TEST(ParseUtcTest, RoundTripsYearsBeforeOneThousandWithFourDigits) {
+  for (const char* text :
+       {"0027-03-04T05:06:07Z", "0999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
+    SCOPED_TRACE(text);
+    Result<TimePoint> parsed = ParseUtc(text);
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+    EXPECT_EQ(FormatUtc(*parsed), text);
+  }
+}
+
 TEST(ParseUtcTest, AcceptsDatesFractionsAndOffsets) {
   struct Case {
     const char* text;

@@ -290,6 +290,15 @@ Result<Document> ParseJson(std::string_view text, std::string_view source_name) 
     }
     return Fail(ErrorCode::kParse,
                 FormatWhere(source_name, LineColumnAt(text, offset)) + ": invalid JSON: " + what);
+  } catch (const Json::exception& e) {
+    // Valid syntax the library still refuses, such as a number too large
+    // for a double ("1e999"): hostile input, so an error, never a throw.
+    std::string what = e.what();
+    const std::size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    return Fail(ErrorCode::kParse, std::string(source_name) + ": invalid JSON: " + what);
   }
   JsonPositionScanner(text, doc.positions).Scan();
   return doc;

@@ -41,6 +41,18 @@ TEST(ParseYamlTest, DuplicateKeysAreErrors) {
       << doc.error().message();
 }
 
+TEST(ParseJsonTest, NumbersTooLargeForADoubleAreErrorsNotExceptions) {
+  for (const char* text : {"{\"a\":1e999}", "[12e668]", "-1e400"}) {
+    SCOPED_TRACE(text);
+    Result<Document> doc = ParseJson(text, "root.json");
+    ASSERT_FALSE(doc.has_value());
+    EXPECT_EQ(doc.error().code(), ErrorCode::kParse);
+    EXPECT_NE(doc.error().message().find("root.json: invalid JSON: number overflow"),
+              std::string::npos)
+        << doc.error().message();
+  }
+}
+
 TEST(ParseJsonTest, ErrorsNameLineAndColumn) {
   Result<Document> doc = ParseJson("{\n  \"a\": 1,\n  \"b\": ]\n}", "x.json");
 
