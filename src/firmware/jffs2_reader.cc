@@ -12,11 +12,12 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <set>
 #include <utility>
 #include <vector>
 
 #include <zlib.h>
+
+#include "firmware/inode_tree.h"
 
 namespace provisio::firmware {
 namespace {
@@ -33,7 +34,6 @@ constexpr std::uint32_t kMaxFragmentBytes = 1U << 20;
 // How far past a damaged region we look for the next node before deciding
 // the file system has ended.
 constexpr std::size_t kResyncWindow = 64 * 1024;
-constexpr unsigned kMaxDirectoryDepth = 256;
 
 enum Compression : std::uint8_t {
   kNone = 0x00,
@@ -43,11 +43,6 @@ enum Compression : std::uint8_t {
   kZlib = 0x06,
   kLzo = 0x07,
 };
-
-constexpr std::uint32_t kTypeMask = 0170000;
-constexpr std::uint32_t kDirectory = 0040000;
-constexpr std::uint32_t kRegular = 0100000;
-constexpr std::uint32_t kSymlink = 0120000;
 
 struct ByteOrder {
   bool big_endian = false;
@@ -310,98 +305,29 @@ class Jffs2Reader {
   }
 
   void EmitTree() {
-    // Children of each directory inode, from the live (newest, non-deleted)
-    // entries.
-    std::map<std::uint32_t, std::vector<std::pair<std::string, std::uint32_t>>> children;
+    InodeChildren children;
     for (const auto& [key, entry] : entries_) {
       if (entry.inode != 0) {
-        children[key.first].emplace_back(key.second, entry.inode);
+        children[key.first].push_back(InodeEntry{key.second, entry.inode});
       }
     }
-    std::set<std::uint32_t> open_directories;
-    Walk(kRootInode, "", children, open_directories, 0);
-  }
-
-  void Walk(
-      std::uint32_t directory,
-      const std::string& path,
-      const std::map<std::uint32_t, std::vector<std::pair<std::string, std::uint32_t>>>& children,
-      std::set<std::uint32_t>& open_directories,
-      unsigned level) {
-    const auto found = children.find(directory);
-    if (found == children.end()) {
-      return;
-    }
-    if (level > kMaxDirectoryDepth) {
-      unpacker_.Note(chain_, "JFFS2 directory nesting deeper than " +
-                                 std::to_string(kMaxDirectoryDepth) + " at '" + path +
-                                 "'; not descended");
-      return;
-    }
-    if (!open_directories.insert(directory).second) {
-      unpacker_.Note(chain_, "JFFS2 directory cycle at '" + path + "'; not descended again");
-      return;
-    }
-    for (const auto& [name, inode] : found->second) {
-      bool escaped = false;
-      const std::string child_path = NormalizeImagePath(path + "/" + name, &escaped);
-      if (escaped) {
-        unpacker_.Note(chain_, "JFFS2 entry name '" + name +
-                                   "' tried to leave the root; kept as '" + child_path + "'");
-      }
-      const bool is_directory = EmitInode(inode, child_path);
-      if (is_directory) {
-        Walk(inode, child_path, children, open_directories, level + 1);
-      }
-    }
-    open_directories.erase(directory);
+    WalkInodeTree(unpacker_, chain_, "JFFS2", children, kRootInode,
+                  [&](std::uint64_t inode, const std::string& path) {
+                    return EmitInode(static_cast<std::uint32_t>(inode), path);
+                  });
   }
 
   // Emits one file; returns true when it is a directory to descend into.
   bool EmitInode(std::uint32_t inode, const std::string& path) {
-    ExtractedFile file;
-    file.path = path;
-    file.chain = chain_;
     const auto found = inodes_.find(inode);
     if (found == inodes_.end()) {
-      // An entry without any inode node: its data was lost (or it is a
-      // directory whose inode node was never written).
-      file.kind = ExtractedFile::Kind::kOther;
-      unpacker_.EmitFile(std::move(file), depth_);
+      // An entry without any inode node: its data was lost.
+      EmitOrphanEntry(unpacker_, chain_, path, depth_);
       return false;
     }
     const InodeState& state = found->second;
-    file.mode = state.mode & 07777;
-    file.uid = state.uid;
-    switch (state.mode & kTypeMask) {
-      case kDirectory:
-        file.kind = ExtractedFile::Kind::kDirectory;
-        unpacker_.EmitFile(std::move(file), depth_);
-        return true;
-      case kSymlink: {
-        file.kind = ExtractedFile::Kind::kSymlink;
-        std::shared_ptr<std::string> target = Assemble(state, path);
-        if (target) {
-          file.link_target = *target;
-        }
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-      }
-      case kRegular: {
-        file.kind = ExtractedFile::Kind::kRegular;
-        std::shared_ptr<std::string> content = Assemble(state, path);
-        if (content) {
-          file.data = *content;
-          file.owner = std::move(content);
-        }
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-      }
-      default:
-        file.kind = ExtractedFile::Kind::kOther;
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-    }
+    return EmitInodeFile(unpacker_, chain_, path, InodeAttributes{state.mode, state.uid}, depth_,
+                         [&] { return Assemble(state, path); });
   }
 
   // The inode's bytes: every fragment, oldest version first, so newer writes

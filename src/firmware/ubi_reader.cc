@@ -17,12 +17,13 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <set>
 #include <utility>
 #include <vector>
 
 #include <zlib.h>
 #include <zstd.h>
+
+#include "firmware/inode_tree.h"
 
 namespace provisio::firmware {
 namespace {
@@ -288,12 +289,6 @@ constexpr std::size_t kTruncationNodeBytes = 56;
 constexpr std::uint32_t kBlockBytes = 4096;
 constexpr std::uint32_t kMaxNodeBytes = 1U << 20;
 constexpr std::uint64_t kRootInode = 1;
-constexpr unsigned kMaxDirectoryDepth = 256;
-
-constexpr std::uint32_t kTypeMask = 0170000;
-constexpr std::uint32_t kDirectory = 0040000;
-constexpr std::uint32_t kRegular = 0100000;
-constexpr std::uint32_t kSymlink = 0120000;
 
 enum UbifsCompression : std::uint16_t { kNone = 0, kLzo = 1, kZlib = 2, kZstd = 3 };
 
@@ -407,14 +402,14 @@ class UbifsReader {
     if (entries_.empty()) {
       return 0;
     }
-    std::map<std::uint64_t, std::vector<std::pair<std::string, std::uint64_t>>> children;
+    InodeChildren children;
     for (const auto& [key, entry] : entries_) {
       if (entry.inode != 0) {
-        children[key.first].emplace_back(key.second, entry.inode);
+        children[key.first].push_back(InodeEntry{key.second, entry.inode});
       }
     }
-    std::set<std::uint64_t> open;
-    Walk(kRootInode, "", children, open, 0);
+    WalkInodeTree(unpacker_, chain_, "UBIFS", children, kRootInode,
+                  [&](std::uint64_t inode, const std::string& path) { return Emit(inode, path); });
     return data_.size();
   }
 
@@ -498,79 +493,21 @@ class UbifsReader {
     }
   }
 
-  void Walk(
-      std::uint64_t directory,
-      const std::string& path,
-      const std::map<std::uint64_t, std::vector<std::pair<std::string, std::uint64_t>>>& children,
-      std::set<std::uint64_t>& open,
-      unsigned level) {
-    const auto found = children.find(directory);
-    if (found == children.end()) {
-      return;
-    }
-    if (level > kMaxDirectoryDepth) {
-      unpacker_.Note(chain_, "UBIFS directory nesting deeper than " +
-                                 std::to_string(kMaxDirectoryDepth) + " at '" + path +
-                                 "'; not descended");
-      return;
-    }
-    if (!open.insert(directory).second) {
-      unpacker_.Note(chain_, "UBIFS directory cycle at '" + path + "'; not descended again");
-      return;
-    }
-    for (const auto& [name, inode] : found->second) {
-      bool escaped = false;
-      const std::string child_path = NormalizeImagePath(path + "/" + name, &escaped);
-      if (escaped) {
-        unpacker_.Note(chain_, "UBIFS entry name '" + name +
-                                   "' tried to leave the root; kept as '" + child_path + "'");
-      }
-      if (Emit(inode, child_path)) {
-        Walk(inode, child_path, children, open, level + 1);
-      }
-    }
-    open.erase(directory);
-  }
-
   // Emits one file; true when it is a directory to descend into.
   bool Emit(std::uint64_t number, const std::string& path) {
-    ExtractedFile file;
-    file.path = path;
-    file.chain = chain_;
     const auto found = inodes_.find(number);
     if (found == inodes_.end()) {
-      file.kind = ExtractedFile::Kind::kOther;
-      unpacker_.EmitFile(std::move(file), depth_);
+      EmitOrphanEntry(unpacker_, chain_, path, depth_);
       return false;
     }
     const UbifsInode& inode = found->second;
-    file.mode = inode.mode & 07777;
-    file.uid = inode.uid;
-    switch (inode.mode & kTypeMask) {
-      case kDirectory:
-        file.kind = ExtractedFile::Kind::kDirectory;
-        unpacker_.EmitFile(std::move(file), depth_);
-        return true;
-      case kSymlink:
-        file.kind = ExtractedFile::Kind::kSymlink;
-        file.link_target = std::string(inode.inline_data);
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-      case kRegular: {
-        file.kind = ExtractedFile::Kind::kRegular;
-        std::shared_ptr<std::string> content = Assemble(number, inode, path);
-        if (content) {
-          file.data = *content;
-          file.owner = std::move(content);
-        }
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-      }
-      default:
-        file.kind = ExtractedFile::Kind::kOther;
-        unpacker_.EmitFile(std::move(file), depth_);
-        return false;
-    }
+    return EmitInodeFile(unpacker_, chain_, path, InodeAttributes{inode.mode, inode.uid}, depth_,
+                         [&]() -> std::shared_ptr<std::string> {
+                           if (IsSymlinkMode(inode.mode)) {  // The target is kept inline.
+                             return std::make_shared<std::string>(inode.inline_data);
+                           }
+                           return Assemble(number, inode, path);
+                         });
   }
 
   std::shared_ptr<std::string> Assemble(std::uint64_t number,
