@@ -493,12 +493,12 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kGithubToken:
       case kSlackToken: {
         static const std::map<unsigned, std::string> kNames = {
-            {kAwsKey, "AWS access key id"},
-            {kGithubToken, "GitHub personal access token"},
-            {kSlackToken, "Slack token"}};
+            {kAwsKey, "An AWS access key id"},
+            {kGithubToken, "A GitHub personal access token"},
+            {kSlackToken, "A Slack token"}};
         results->findings.push_back(MakeFinding(file, "FW-API-TOKEN", Severity::kHigh, {"5.4-3"},
-                                                "A " + kNames.at(id) + " is embedded in the image",
-                                                start, Mask(text)));
+                                                kNames.at(id) + " is embedded in the image", start,
+                                                Mask(text)));
         break;
       }
       default:
