@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "firmware/raw_keys.h"
 #include "provisio/core/files.h"
 
 namespace provisio::firmware {
@@ -24,6 +25,8 @@ enum PatternId : unsigned {
   kDerRsa,
   kDerPkcs8,
   kDerEc,
+  kDropbearSshKey,
+  kDropbearEcdsaKey,
   kAwsKey,
   kGithubToken,
   kSlackToken,
@@ -50,6 +53,7 @@ enum PatternId : unsigned {
   kChpasswd,
   kSecretAssign,
   kApiKeyAssign,
+  kPrivateKeyAssign,
 };
 
 std::vector<Pattern> BinaryPatterns() {
@@ -60,6 +64,10 @@ std::vector<Pattern> BinaryPatterns() {
       {kDerPkcs8, R"(\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09]\x2a\x86\x48)",
        std::string("\x02\x01\x00\x30", 4), false, 16},
       {kDerEc, R"(\x02\x01\x01\x04[\x20\x30\x42])", std::string("\x02\x01\x01\x04", 4), false, 8},
+      // dropbear host keys start with the length-prefixed key type name.
+      {kDropbearSshKey, R"(\x00\x00\x00(\x07ssh-(rsa|dss)|\x0bssh-ed25519))", "ssh-", false, 16},
+      {kDropbearEcdsaKey, R"(\x00\x00\x00\x13ecdsa-sha2-nistp(256|384|521))", "ecdsa-sha2-nistp",
+       false, 24},
       {kAwsKey, R"(AKIA[0-9A-Z]{16})", "AKIA", false, 24},
       {kGithubToken, R"(ghp_[A-Za-z0-9]{36})", "ghp_", false, 48},
       {kSlackToken, R"(xox[baprs]-[0-9A-Za-z]{10,})", "xox", false, 60},
@@ -96,6 +104,9 @@ std::vector<Pattern> TextPatterns() {
        "chpasswd", false, 120},
       {kSecretAssign, R"(secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,})", "secret", true, 100},
       {kApiKeyAssign, R"(api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,})", "api", true, 100},
+      // WireGuard (wg0.conf, UCI, systemd-networkd): a base64 X25519 key.
+      {kPrivateKeyAssign, R"(private_?key['"]?[ \t]*[:= \t][ \t]*['"]?[A-Za-z0-9+/]{43}=)",
+       "private", true, 80},
   };
 }
 
@@ -489,6 +500,18 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kDerEc:
         der.emplace_back(start, id);
         break;
+      case kDropbearSshKey:
+      case kDropbearEcdsaKey: {
+        const auto dropbear = ParseDropbearKey(data.substr(start));
+        if (!dropbear)
+          break;
+        results->findings.push_back(MakeFinding(
+            file, "FW-PRIVATE-KEY", Severity::kHigh, {"5.4-3"},
+            "A private key (" + dropbear->description + ") is embedded in the image", start,
+            "dropbear private key, " + std::to_string(dropbear->length) +
+                " bytes [key material masked]"));
+        break;
+      }
       case kAwsKey:
       case kGithubToken:
       case kSlackToken: {
@@ -533,6 +556,16 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
           "A DER-encoded private key (" + description + ") is embedded in the image", start - back,
           "DER private key, " + std::to_string(length) + " bytes [key material masked]"));
       break;
+    }
+  }
+  // Bare key pairs carry no marker to search for; a file that is exactly
+  // one is the form they are stored in.
+  if (data.size() == 64 && file.kind == ExtractedFile::Kind::kRegular) {
+    if (const auto key = ParseEd25519KeyPair(data)) {
+      results->findings.push_back(
+          MakeFinding(file, "FW-PRIVATE-KEY", Severity::kHigh, {"5.4-3"},
+                      "A private key (" + key->description + ") is embedded in the image", 0,
+                      "64-byte key file [key material masked]"));
     }
   }
 }
@@ -642,6 +675,16 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                    "A secret or API key is hard-coded in a configuration file or script",
                    Printable(Trim(label)) + "=" + Mask(value));
           }
+          break;
+        }
+        case kPrivateKeyAssign: {
+          const std::string_view value = text.substr(text.size() - 44);
+          if (!IsClampedX25519Base64(value))
+            break;
+          const std::size_t label_end = text.find_first_of("'\" \t:=");
+          report(line, "FW-PRIVATE-KEY", Severity::kHigh, {"5.4-3"},
+                 "A private key (X25519, WireGuard format) is hard-coded in a configuration file",
+                 Printable(text.substr(0, label_end)) + " = [32-byte key masked]");
           break;
         }
         case kChpasswd:

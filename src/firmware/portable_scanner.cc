@@ -35,26 +35,38 @@ class PortableScanner final : public PatternScanner {
     for (const Compiled& c : compiled_) {
       const std::string_view haystack = c.pattern.caseless ? std::string_view(lowered) : data;
       std::set<std::pair<std::size_t, std::size_t>> seen;
-      std::size_t scanned_to = 0;
+      // Each literal gives a window where a match containing it must lie.
+      // Overlapping windows are merged before the regex runs: a window cut
+      // where the previous one ended would miss a match straddling the cut.
+      auto search = [&](std::size_t begin, std::size_t end) {
+        using Iterator = std::regex_iterator<std::string_view::const_iterator>;
+        for (Iterator it(data.begin() + static_cast<std::ptrdiff_t>(begin),
+                         data.begin() + static_cast<std::ptrdiff_t>(end), c.regex);
+             it != Iterator(); ++it) {
+          const std::size_t start = begin + static_cast<std::size_t>(it->position());
+          const std::size_t stop = start + static_cast<std::size_t>(it->length());
+          if (stop == start || !seen.insert({start, stop}).second)
+            continue;
+          on_match(Match{c.pattern.id, start, stop});
+        }
+      };
+      std::size_t window_begin = 0;
+      std::size_t window_end = 0;
       for (std::size_t at = haystack.find(c.literal); at != std::string_view::npos;
            at = haystack.find(c.literal, at + 1)) {
         const std::size_t from = at > c.pattern.max_length ? at - c.pattern.max_length : 0;
         const std::size_t to = std::min(data.size(), at + c.literal.size() + c.pattern.max_length);
-        const std::size_t begin = std::max(from, scanned_to);
-        if (begin >= to)
+        if (window_end > window_begin && from <= window_end) {
+          window_end = std::max(window_end, to);
           continue;
-        using Iterator = std::regex_iterator<std::string_view::const_iterator>;
-        for (Iterator it(data.begin() + static_cast<std::ptrdiff_t>(begin),
-                         data.begin() + static_cast<std::ptrdiff_t>(to), c.regex);
-             it != Iterator(); ++it) {
-          const std::size_t start = begin + static_cast<std::size_t>(it->position());
-          const std::size_t end = start + static_cast<std::size_t>(it->length());
-          if (end == start || !seen.insert({start, end}).second)
-            continue;
-          on_match(Match{c.pattern.id, start, end});
         }
-        scanned_to = to;
+        if (window_end > window_begin)
+          search(window_begin, window_end);
+        window_begin = from;
+        window_end = to;
       }
+      if (window_end > window_begin)
+        search(window_begin, window_end);
     }
     return {};
   }

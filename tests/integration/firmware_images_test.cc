@@ -35,6 +35,8 @@ const RulePaths kPlanted = {
     {"FW-FIXED-PASSWORD-HASH", "/etc/shadow"},
     {"FW-HARDCODED-PASSWORD", "/usr/bin/update.sh"},
     {"FW-PLAINTEXT-SERVICE", "/etc/init.d/rcS"},
+    {"FW-PRIVATE-KEY", "/etc/config/network"},
+    {"FW-PRIVATE-KEY", "/etc/dropbear/dropbear_ed25519_host_key"},
     {"FW-PRIVATE-KEY", "/etc/ssl/private/device.key"},
     {"FW-PRIVATE-KEY", "/usr/lib/libvendor.so"},
     {"FW-SETUID-SHELL", "/bin/busybox"},

@@ -4,13 +4,14 @@
 # usage: firmware_make_images.sh OUTDIR planted|clean
 # Writes OUTDIR/<variant>.bin for each variant it could build and prints the
 # variant names, one per line. Needs: mksquashfs, cpio, tar, gzip, xz,
-# mke2fs, mkimage, mkfs.jffs2, mkfs.ubifs, ubinize (mtd-utils), openssl, python3.
+# mke2fs, mkimage, mkfs.jffs2, mkfs.ubifs, ubinize (mtd-utils), openssl, python3,
+# dropbearkey (dropbear-bin), wg (wireguard-tools).
 set -euo pipefail
 out="$1"
 kind="$2"
 root="$out/rootfs-$kind"
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,etc/init.d,etc/ssh,etc/ssl/private,etc/config,etc/nginx,usr/bin,usr/sbin,usr/lib,lib}
+mkdir -p "$root"/{bin,sbin,etc/init.d,etc/ssh,etc/ssl/private,etc/config,etc/dropbear,etc/nginx,usr/bin,usr/sbin,usr/lib,lib}
 
 elf() {  # a stand-in ELF file holding the given strings
   printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000'
@@ -51,6 +52,11 @@ R
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$root/etc/ssl/private/device.key" 2>/dev/null
   { head -c 3000 /dev/urandom; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -outform DER 2>/dev/null; head -c 3000 /dev/urandom; } > "$root/usr/lib/libvendor.so"
   printf '[cloud]\nregion=eu-west-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n' > "$root/etc/config/cloud.conf"
+  # Raw keys, written by the real tools: a dropbear host key baked into the
+  # image and a WireGuard key in an OpenWrt network config.
+  dropbearkey -t ed25519 -f "$root/etc/dropbear/dropbear_ed25519_host_key" >/dev/null 2>&1
+  wg_key=$(umask 077; wg genkey)
+  printf "config interface 'wg0'\n\toption proto 'wireguard'\n\toption private_key '%s'\n" "$wg_key" > "$root/etc/config/network"
   cat > "$root/etc/nginx/nginx.conf" <<'N'
 server {
   listen 443 ssl;
@@ -99,7 +105,10 @@ N
   printf '#!/bin/sh\nread -p "Password: " pass\ncurl --fail -o /tmp/fw.bin https://update.example.com/fw.bin\n' > "$root/usr/bin/update.sh"
   elf "BusyBox v1.36.1 (2024-01-01 00:00:00 UTC) multi-call binary." > "$root/bin/busybox"
   chmod 0755 "$root/etc/init.d/rcS" "$root/usr/bin/update.sh" "$root/bin/busybox"
-  for lib in /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3 /usr/bin/curl; do
+  # Real programs full of key-type names and key-parsing code: no findings.
+  printf "config interface 'wg0'\n\toption proto 'wireguard'\n\tlist addresses '10.0.0.1/24'\n" > "$root/etc/config/network"
+  for lib in /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3 /usr/bin/curl \
+             /usr/sbin/dropbear /usr/bin/dropbearkey /usr/bin/wg; do
     if [ -f "$lib" ]; then cp "$lib" "$root/usr/lib/"; fi
   done
 fi
