@@ -56,6 +56,9 @@ class FirmwareCommandTest : public ::testing::Test {
   }
   int Scan(const std::string& image, FirmwareScanOptions options = {}) {
     options.image = image;
+    // Hermetic: never read or write the user's compiled-pattern cache
+    // (the cache itself is tested in src/firmware/checks_test.cc).
+    options.no_pattern_cache = true;
     std::ostringstream out_stream;
     std::ostringstream err_stream;
     const int status = RunFirmwareScan(options, out_stream, err_stream);
