@@ -251,11 +251,15 @@ int RunUpdatePublish(const UpdatePublishOptions& options,
   if (!published) {
     return Report(err, "publish", published.error());
   }
+  for (const std::string& warning : published->warnings) {
+    err << "provisio update repo publish: warning: " << warning << '\n';
+  }
   if (options.json) {
     Json json = {{"root_version", published->root_version},
                  {"snapshot_version", published->snapshot_version},
                  {"timestamp_version", published->timestamp_version},
-                 {"published_roles", published->published_roles}};
+                 {"published_roles", published->published_roles},
+                 {"warnings", published->warnings}};
     out << formats::DumpJson(json) << '\n';
     return kExitOk;
   }

@@ -292,6 +292,13 @@ void Touch(tuf::Metadata<T>& metadata,
   metadata.signed_encodings.clear();
 }
 
+// A role is renewed by `publish` once less than this much validity is
+// left: the snapshot lifetime (so a valid snapshot never points at an
+// expired role), or a tenth of the role's own lifetime if that is longer.
+std::chrono::seconds RenewalWindow(const ExpiryPolicy& expiry, std::chrono::seconds period) {
+  return std::max(expiry.snapshot, period / 10);
+}
+
 // ---- keys ----------------------------------------------------------------
 
 Result<std::map<std::string, tuf::KeyPair>> ReadKeys(const fs::path& dir) {
@@ -425,6 +432,80 @@ tuf::Checked<void> CheckThreshold(std::string_view role,
                                   const Authority& authority) {
   return tuf::VerifyThreshold(role, authority.keyids, authority.threshold, authority.keys,
                               metadata.signatures, tuf::SigningInputs(metadata));
+}
+
+// Gives `metadata` (not changed since it was published) a new version and
+// expiry and signs it, if the keys online reach `authority`'s threshold.
+// Leaves it alone and returns false otherwise.
+template <typename T>
+Result<bool> RenewIfSignable(tuf::Metadata<T>& metadata,
+                             std::string_view role,
+                             const std::vector<const Authority*>& authorities,
+                             const std::map<std::string, tuf::KeyPair>& keys,
+                             TimePoint now,
+                             std::chrono::seconds period) {
+  tuf::Metadata<T> renewed = metadata;
+  Touch(renewed, metadata.body.version, now, period);
+  for (const Authority* authority : authorities) {
+    if (Result<void> s = SignWithAvailable(renewed, authority->keyids, keys); !s) {
+      return Fail(s.error());
+    }
+  }
+  for (const Authority* authority : authorities) {
+    if (!CheckThreshold(role, renewed, *authority)) {
+      return false;
+    }
+  }
+  metadata = std::move(renewed);
+  return true;
+}
+
+// Renews root and every targets role that is unchanged since publishing and
+// would expire within its renewal window, so a `publish` from cron keeps
+// them alive. A role whose keys are offline is not renewed (that would stop
+// the timestamp refresh too); a warning says so instead.
+Result<void> RenewExpiring(const Published& published,
+                           const ExpiryPolicy& expiry,
+                           tuf::Metadata<tuf::Root>& root,
+                           std::map<std::string, tuf::Metadata<tuf::Targets>>& roles,
+                           const std::map<std::string, tuf::KeyPair>& keys,
+                           TimePoint now,
+                           std::vector<std::string>* warnings) {
+  auto renew = [&](auto& metadata, const std::string& role,
+                   const std::vector<const Authority*>& authorities,
+                   std::chrono::seconds period) -> Result<void> {
+    const bool unchanged = published.root && metadata.body.version == published.RoleVersion(role);
+    if (!unchanged || metadata.body.expires - now >= RenewalWindow(expiry, period)) {
+      return {};
+    }
+    Result<bool> renewed = RenewIfSignable(metadata, role, authorities, keys, now, period);
+    if (!renewed) {
+      return Fail(renewed.error());
+    }
+    if (!*renewed) {
+      warnings->push_back(role + " expires " + FormatUtc(metadata.body.expires) +
+                          " and is not renewed: its keys in keys/ do not reach its threshold "
+                          "(publish with them present once, or stage a change and sign it "
+                          "offline with `provisio update repo sign`)");
+    }
+    return {};
+  };
+  tuf::Root& body = root.body;
+  const Authority root_authority{body.roles["root"].keyids, body.roles["root"].threshold,
+                                 body.keys};
+  if (Result<void> r = renew(root, "root", {&root_authority}, expiry.root); !r) {
+    return r;
+  }
+  for (auto& [name, metadata] : roles) {
+    Result<Authority> authority = AuthorityFor(name, root.body, roles);
+    if (!authority) {
+      return Fail(authority.error());
+    }
+    if (Result<void> r = renew(metadata, name, {&*authority}, expiry.targets); !r) {
+      return r;
+    }
+  }
+  return {};
 }
 
 // The role a new target belongs in: follow the first matching delegation
@@ -983,6 +1064,13 @@ Result<PublishResult> Repository::Publish() {
   const TimePoint now = clock_->Now();
   PublishResult result;
   std::vector<std::string> short_of_signatures;
+  // Renew what would otherwise expire before the next publish is likely:
+  // a cron job that only refreshes the timestamp keeps every role alive.
+  if (Result<void> renewed =
+          RenewExpiring(*published, expiry_, *root, *roles, *keys, now, &result.warnings);
+      !renewed) {
+    return Fail(renewed.error());
+  }
 
   // Root: signed by the new root's keys and, after the first version, by a
   // threshold of the previous root's keys too.

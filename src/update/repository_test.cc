@@ -166,6 +166,56 @@ TEST_F(RepositoryTest, FailedPublishLeavesThePublishedRepositoryUnchanged) {
   EXPECT_TRUE(Download("b.txt").has_value());
 }
 
+TEST_F(RepositoryTest, PublishRenewsRolesBeforeTheyExpire) {
+  Repository repository = InitRepository();
+  ASSERT_TRUE(repository.Publish().has_value());
+  InitClient();
+  ASSERT_TRUE(Refresh().has_value());
+
+  // 80 of targets' 90 days later nothing needs renewing yet; at 85 days
+  // (inside the 9-day window) a plain publish renews targets.
+  clock_.Advance(std::chrono::hours(24 * 80));
+  Result<PublishResult> early = repository.Publish();
+  ASSERT_TRUE(early.has_value()) << early.error().message();
+  EXPECT_TRUE(early->published_roles.empty());
+  clock_.Advance(std::chrono::hours(24 * 5));
+  Result<PublishResult> renewed = repository.Publish();
+  ASSERT_TRUE(renewed.has_value()) << renewed.error().message();
+  EXPECT_EQ(renewed->published_roles, std::vector<std::string>{"targets"});
+  EXPECT_TRUE(renewed->warnings.empty());
+
+  // Past the old expiry a client still refreshes: the renewed role is valid.
+  clock_.Advance(std::chrono::hours(24 * 6));
+  ASSERT_TRUE(repository.Publish().has_value());
+  EXPECT_TRUE(Refresh().has_value());
+  // Root is renewed the same way near the end of its year.
+  clock_.Advance(std::chrono::hours(24 * 249));  // day 340 of 365
+  Result<PublishResult> late = repository.Publish();
+  ASSERT_TRUE(late.has_value()) << late.error().message();
+  EXPECT_EQ(late->root_version, 2);
+  Result<void> refreshed = Refresh();
+  EXPECT_TRUE(refreshed.has_value()) << refreshed.error().message();
+}
+
+TEST_F(RepositoryTest, PublishWarnsInsteadOfFailingWhenAnExpiringRoleHasOfflineKeys) {
+  Repository repository = InitRepository();
+  ASSERT_TRUE(repository.Publish().has_value());
+  Result<std::string> staged_root = ReadFile(repo_dir() / "staged" / "root.json");
+  ASSERT_TRUE(staged_root.has_value());
+  auto root = tuf::ParseMetadata<tuf::Root>(*staged_root);
+  ASSERT_TRUE(root.has_value());
+  const std::string offline = root->body.roles["targets"].keyids[0];
+  fs::rename(repo_dir() / "keys" / (offline + ".pem"), temp_.path() / "offline.pem");
+  clock_.Advance(std::chrono::hours(24 * 85));
+
+  Result<PublishResult> published = repository.Publish();
+
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_TRUE(published->published_roles.empty());
+  ASSERT_EQ(published->warnings.size(), 1U);
+  EXPECT_EQ(published->warnings[0].rfind("targets expires ", 0), 0U) << published->warnings[0];
+}
+
 TEST_F(RepositoryTest, KeepsPrivateKeysOwnerOnly) {
   InitRepository();
 

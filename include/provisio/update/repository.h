@@ -83,6 +83,9 @@ struct PublishResult {
   std::int64_t snapshot_version = 0;
   std::int64_t timestamp_version = 0;
   std::vector<std::string> published_roles;  // Roles with a new version in this publish.
+  // Roles close to expiry that could not be renewed because their keys are
+  // not all online, each with what to do ("targets expires ...").
+  std::vector<std::string> warnings;
 };
 
 // Facts for evidence and `provisio update repo` status output.
