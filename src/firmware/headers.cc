@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "firmware/bytes.h"
+
 namespace provisio::firmware {
 namespace {
 
@@ -18,18 +20,6 @@ constexpr std::array<std::uint32_t, 256> MakeCrcTable() {
 }
 
 constexpr std::array<std::uint32_t, 256> kCrcTable = MakeCrcTable();
-
-std::uint32_t Be32(std::string_view data, std::size_t at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         std::uint32_t{p[3]};
-}
-
-std::uint32_t Le32(std::string_view data, std::size_t at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
-  return (std::uint32_t{p[3]} << 24) | (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[1]} << 8) |
-         std::uint32_t{p[0]};
-}
 
 UImageCompression CompressionFromByte(std::uint8_t value) {
   switch (value) {
@@ -95,21 +85,21 @@ Result<UImageHeader> ParseUImage(std::string_view data) {
   if (data.size() < kUImageHeaderSize) {
     return Fail(ErrorCode::kParse, "uImage: shorter than the 64-byte header");
   }
-  if (Be32(data, 0) != kUImageMagic) {
+  if (LoadBe32(data, 0) != kUImageMagic) {
     return Fail(ErrorCode::kParse, "uImage: bad magic");
   }
   UImageHeader header;
-  header.header_crc = Be32(data, 4);
+  header.header_crc = LoadBe32(data, 4);
   std::string copy(data.substr(0, kUImageHeaderSize));
   std::fill(copy.begin() + 4, copy.begin() + 8, '\0');
   if (Crc32(copy) != header.header_crc) {
     return Fail(ErrorCode::kParse, "uImage: header CRC mismatch");
   }
-  header.time = Be32(data, 8);
-  header.data_size = Be32(data, 12);
-  header.load_address = Be32(data, 16);
-  header.entry_point = Be32(data, 20);
-  header.data_crc = Be32(data, 24);
+  header.time = LoadBe32(data, 8);
+  header.data_size = LoadBe32(data, 12);
+  header.load_address = LoadBe32(data, 16);
+  header.entry_point = LoadBe32(data, 20);
+  header.data_crc = LoadBe32(data, 24);
   header.os = static_cast<std::uint8_t>(data[28]);
   header.arch = static_cast<std::uint8_t>(data[29]);
   header.type = static_cast<std::uint8_t>(data[30]);
@@ -131,7 +121,7 @@ Result<UImageHeader> ParseUImage(std::string_view data) {
     std::vector<std::uint64_t> sizes;
     std::size_t at = 0;
     while (at + 4 <= payload.size()) {
-      const std::uint32_t size = Be32(payload, at);
+      const std::uint32_t size = LoadBe32(payload, at);
       at += 4;
       if (size == 0)
         break;
@@ -156,13 +146,13 @@ Result<TrxHeader> ParseTrx(std::string_view data) {
   if (data.size() < 28) {
     return Fail(ErrorCode::kParse, "TRX: shorter than the 28-byte header");
   }
-  if (Le32(data, 0) != kTrxMagic) {
+  if (LoadLe32(data, 0) != kTrxMagic) {
     return Fail(ErrorCode::kParse, "TRX: bad magic");
   }
   TrxHeader header;
-  header.length = Le32(data, 4);
-  header.crc = Le32(data, 8);
-  const std::uint32_t flag_version = Le32(data, 12);
+  header.length = LoadLe32(data, 4);
+  header.crc = LoadLe32(data, 8);
+  const std::uint32_t flag_version = LoadLe32(data, 12);
   header.flags = static_cast<std::uint16_t>(flag_version & 0xFFFFU);
   header.version = static_cast<std::uint16_t>(flag_version >> 16);
   std::size_t count = 0;
@@ -187,7 +177,7 @@ Result<TrxHeader> ParseTrx(std::string_view data) {
   }
   std::vector<std::uint64_t> offsets;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t offset = Le32(data, 16 + 4 * i);
+    const std::uint32_t offset = LoadLe32(data, 16 + 4 * i);
     if (offset == 0)
       continue;
     if (offset < header.header_size || offset >= header.length) {

@@ -62,6 +62,27 @@ class TreeWalk {
 
 }  // namespace
 
+void DirectoryLog::Record(std::uint64_t parent,
+                          std::string name,
+                          std::uint64_t version,
+                          std::uint64_t inode) {
+  Newest& newest = newest_[{parent, std::move(name)}];
+  if (version >= newest.version) {
+    newest.version = version;
+    newest.inode = inode;
+  }
+}
+
+InodeChildren DirectoryLog::LiveChildren() const {
+  InodeChildren children;
+  for (const auto& [key, newest] : newest_) {
+    if (newest.inode != 0) {
+      children[key.first].push_back(InodeEntry{key.second, newest.inode});
+    }
+  }
+  return children;
+}
+
 void WalkInodeTree(Unpacker& unpacker,
                    const std::string& chain,
                    std::string_view format,
@@ -108,6 +129,22 @@ bool EmitInodeFile(Unpacker& unpacker,
   }
   unpacker.EmitFile(std::move(file), depth);
   return directory;
+}
+
+std::shared_ptr<std::string> AllocateInodeContent(Unpacker& unpacker,
+                                                  const std::string& chain,
+                                                  std::string_view format,
+                                                  const std::string& path,
+                                                  std::uint64_t size) {
+  if (size > unpacker.limits().max_file_bytes) {
+    unpacker.Note(chain, std::string(format) + " file '" + path + "' (" + std::to_string(size) +
+                             " bytes) is over the per-file limit; not extracted");
+    return nullptr;
+  }
+  if (!unpacker.Reserve(size, chain)) {
+    return nullptr;
+  }
+  return std::make_shared<std::string>(static_cast<std::size_t>(size), '\0');
 }
 
 void EmitOrphanEntry(Unpacker& unpacker,

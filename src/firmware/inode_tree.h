@@ -1,5 +1,5 @@
-// What the JFFS2 and UBIFS readers share once they have replayed their node
-// logs: a tree of directory entries (parent inode, name -> child inode) to
+// What the JFFS2 and UBIFS readers share: the directory entries of their
+// node logs, replayed into a tree (parent inode, name -> child inode) to
 // walk from the root, and files typed by their POSIX mode to emit.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "firmware/unpacker.h"
@@ -22,6 +23,29 @@ struct InodeEntry {
 
 // Directory inode -> its live entries (newest version, not deleted).
 using InodeChildren = std::map<std::uint64_t, std::vector<InodeEntry>>;
+
+// The directory entries a node log records, replayed: for each (parent
+// inode, name) the entry with the highest version wins, the later one on a
+// tie; a winning entry that names inode 0 is a deletion.
+class DirectoryLog {
+ public:
+  // Records that directory `parent` names `inode` (0: deleted) `name` as of
+  // `version` (JFFS2's node version, UBIFS's sequence number).
+  void Record(std::uint64_t parent, std::string name, std::uint64_t version, std::uint64_t inode);
+
+  // True when nothing was recorded, not even a deletion.
+  bool empty() const { return newest_.empty(); }
+
+  // Each directory's live entries in name order, for WalkInodeTree.
+  InodeChildren LiveChildren() const;
+
+ private:
+  struct Newest {
+    std::uint64_t version = 0;
+    std::uint64_t inode = 0;
+  };
+  std::map<std::pair<std::uint64_t, std::string>, Newest> newest_;
+};
 
 // Calls `visit(inode, path)` for every entry below `root`, parents before
 // children, and descends where `visit` returns true (a directory). Paths are
@@ -55,6 +79,15 @@ bool EmitInodeFile(Unpacker& unpacker,
                    const InodeAttributes& attributes,
                    unsigned depth,
                    const std::function<std::shared_ptr<std::string>()>& read);
+
+// A zero-filled buffer for an inode's `size` bytes of content, charged to
+// the unpacker's total budget. nullptr when `size` is over the per-file
+// limit (noted, naming `format` and `path`) or the budget is spent.
+std::shared_ptr<std::string> AllocateInodeContent(Unpacker& unpacker,
+                                                  const std::string& chain,
+                                                  std::string_view format,
+                                                  const std::string& path,
+                                                  std::uint64_t size);
 
 // Emits an entry whose inode has no metadata node left (its data was lost).
 void EmitOrphanEntry(Unpacker& unpacker,

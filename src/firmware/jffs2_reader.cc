@@ -17,6 +17,7 @@
 
 #include <zlib.h>
 
+#include "firmware/bytes.h"
 #include "firmware/inode_tree.h"
 
 namespace provisio::firmware {
@@ -44,18 +45,17 @@ enum Compression : std::uint8_t {
   kLzo = 0x07,
 };
 
+// The image's byte order, found from the first node's magic.
 struct ByteOrder {
   bool big_endian = false;
 
-  std::uint16_t U16(const unsigned char* p) const {
-    return big_endian ? static_cast<std::uint16_t>((p[0] << 8) | p[1])
-                      : static_cast<std::uint16_t>((p[1] << 8) | p[0]);
+  // REQUIRES: offset + 2 <= data.size().
+  std::uint16_t Load16(std::string_view data, std::size_t offset) const {
+    return big_endian ? LoadBe16(data, offset) : LoadLe16(data, offset);
   }
-  std::uint32_t U32(const unsigned char* p) const {
-    return big_endian ? (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-                            (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]}
-                      : (std::uint32_t{p[3]} << 24) | (std::uint32_t{p[2]} << 16) |
-                            (std::uint32_t{p[1]} << 8) | std::uint32_t{p[0]};
+  // REQUIRES: offset + 4 <= data.size().
+  std::uint32_t Load32(std::string_view data, std::size_t offset) const {
+    return big_endian ? LoadBe32(data, offset) : LoadLe32(data, offset);
   }
 };
 
@@ -67,15 +67,11 @@ std::uint32_t Jffs2Crc(const unsigned char* data, std::size_t size) {
   return ~static_cast<std::uint32_t>(crc);
 }
 
-const unsigned char* Bytes(std::string_view data, std::size_t at = 0) {
-  return reinterpret_cast<const unsigned char*>(data.data()) + at;
-}
-
 bool DetectByteOrder(std::string_view data, ByteOrder* order) {
   if (data.size() < kNodeHeaderBytes) {
     return false;
   }
-  const unsigned char* p = Bytes(data);
+  const unsigned char* p = UnsignedBytes(data);
   if (p[0] == 0x85 && p[1] == 0x19) {
     order->big_endian = false;
   } else if (p[0] == 0x19 && p[1] == 0x85) {
@@ -83,7 +79,7 @@ bool DetectByteOrder(std::string_view data, ByteOrder* order) {
   } else {
     return false;
   }
-  return Jffs2Crc(p, 8) == order->U32(p + 8);
+  return Jffs2Crc(p, 8) == order->Load32(data, 8);
 }
 
 struct Fragment {
@@ -101,11 +97,6 @@ struct InodeState {
   std::uint32_t uid = 0;
   std::uint32_t size = 0;
   std::vector<Fragment> fragments;
-};
-
-struct DirectoryEntry {
-  std::uint32_t version = 0;
-  std::uint32_t inode = 0;  // 0: deleted.
 };
 
 // The "rtime" codec: each literal byte is followed by a repeat count that
@@ -136,14 +127,14 @@ bool DecompressRtime(std::string_view in, unsigned char* out, std::size_t out_si
 
 bool DecompressZlib(std::string_view in, unsigned char* out, std::size_t out_size) {
   uLongf produced = static_cast<uLongf>(out_size);
-  const int rc = uncompress(out, &produced, Bytes(in), static_cast<uLong>(in.size()));
+  const int rc = uncompress(out, &produced, UnsignedBytes(in), static_cast<uLong>(in.size()));
   return rc == Z_OK && produced == out_size;
 }
 
 bool DecompressLzo(std::string_view in, unsigned char* out, std::size_t out_size) {
   lzo_uint produced = out_size;
-  const int rc =
-      lzo1x_decompress_safe(Bytes(in), static_cast<lzo_uint>(in.size()), out, &produced, nullptr);
+  const int rc = lzo1x_decompress_safe(UnsignedBytes(in), static_cast<lzo_uint>(in.size()), out,
+                                       &produced, nullptr);
   return rc == LZO_E_OK && produced == out_size;
 }
 
@@ -178,7 +169,7 @@ class Jffs2Reader {
         end = at;
         continue;
       }
-      const std::uint32_t word = order_.U32(Bytes(data_, at));
+      const std::uint32_t word = order_.Load32(data_, at);
       if (word == 0xFFFFFFFFU || word == 0) {
         at += 4;  // Erased flash or padding to the end of an erase block.
         continue;
@@ -205,15 +196,14 @@ class Jffs2Reader {
 
   // Length of the node at `at` when its header is valid, else 0.
   std::size_t ValidNodeAt(std::size_t at) const {
-    const unsigned char* p = Bytes(data_, at);
-    if (order_.U16(p) != kMagic) {
+    if (order_.Load16(data_, at) != kMagic) {
       return 0;
     }
-    const std::uint32_t length = order_.U32(p + 4);
+    const std::uint32_t length = order_.Load32(data_, at + 4);
     if (length < kNodeHeaderBytes || length > data_.size() - at) {
       return 0;
     }
-    if (Jffs2Crc(p, 8) != order_.U32(p + 8)) {
+    if (Jffs2Crc(UnsignedBytes(data_, at), 8) != order_.Load32(data_, at + 8)) {
       return 0;
     }
     return length;
@@ -231,7 +221,7 @@ class Jffs2Reader {
 
   void ParseNode(std::size_t at, std::size_t length) {
     const std::string_view node = data_.substr(at, length);
-    const std::uint16_t type = order_.U16(Bytes(node, 2));
+    const std::uint16_t type = order_.Load16(node, 2);
     if (type == kDirentNode) {
       ParseDirent(node);
     } else if (type == kInodeNode) {
@@ -245,22 +235,17 @@ class Jffs2Reader {
       ++skipped_nodes_;
       return;
     }
-    const unsigned char* p = Bytes(node);
-    const std::uint32_t parent = order_.U32(p + 12);
-    const std::uint32_t version = order_.U32(p + 16);
-    const std::uint32_t inode = order_.U32(p + 20);
-    const std::size_t name_size = p[28];
-    if (Jffs2Crc(p, 32) != order_.U32(p + 32) || kDirentHeaderBytes + name_size > node.size() ||
-        name_size == 0) {
+    const std::uint32_t parent = order_.Load32(node, 12);
+    const std::uint32_t version = order_.Load32(node, 16);
+    const std::uint32_t inode = order_.Load32(node, 20);
+    const std::size_t name_size = static_cast<unsigned char>(node[28]);
+    if (Jffs2Crc(UnsignedBytes(node), 32) != order_.Load32(node, 32) ||
+        kDirentHeaderBytes + name_size > node.size() || name_size == 0) {
       ++skipped_nodes_;
       return;
     }
-    std::string name(node.substr(kDirentHeaderBytes, name_size));
-    DirectoryEntry& entry = entries_[{parent, std::move(name)}];
-    if (version >= entry.version) {
-      entry.version = version;
-      entry.inode = inode;
-    }
+    entries_.Record(parent, std::string(node.substr(kDirentHeaderBytes, name_size)), version,
+                    inode);
   }
 
   void ParseInode(std::string_view node) {
@@ -268,26 +253,26 @@ class Jffs2Reader {
       ++skipped_nodes_;
       return;
     }
-    const unsigned char* p = Bytes(node);
-    if (Jffs2Crc(p, 60) != order_.U32(p + 64)) {
+    if (Jffs2Crc(UnsignedBytes(node), 60) != order_.Load32(node, 64)) {
       ++skipped_nodes_;
       return;
     }
-    const std::uint32_t inode = order_.U32(p + 12);
-    const std::uint32_t version = order_.U32(p + 16);
+    const std::uint32_t inode = order_.Load32(node, 12);
+    const std::uint32_t version = order_.Load32(node, 16);
     Fragment fragment;
     fragment.version = version;
-    fragment.offset = order_.U32(p + 44);
-    const std::uint32_t compressed_size = order_.U32(p + 48);
-    fragment.data_size = order_.U32(p + 52);
-    fragment.compression = p[56];
+    fragment.offset = order_.Load32(node, 44);
+    const std::uint32_t compressed_size = order_.Load32(node, 48);
+    fragment.data_size = order_.Load32(node, 52);
+    fragment.compression = static_cast<std::uint8_t>(node[56]);
     if (compressed_size > node.size() - kInodeHeaderBytes ||
         fragment.data_size > kMaxFragmentBytes) {
       ++skipped_nodes_;
       return;
     }
     fragment.payload = node.substr(kInodeHeaderBytes, compressed_size);
-    if (Jffs2Crc(Bytes(fragment.payload), fragment.payload.size()) != order_.U32(p + 60)) {
+    if (Jffs2Crc(UnsignedBytes(fragment.payload), fragment.payload.size()) !=
+        order_.Load32(node, 60)) {
       ++skipped_nodes_;
       return;
     }
@@ -295,9 +280,9 @@ class Jffs2Reader {
     if (!state.seen || version >= state.latest_version) {
       state.seen = true;
       state.latest_version = version;
-      state.mode = order_.U32(p + 20);
-      state.uid = order_.U16(p + 24);
-      state.size = order_.U32(p + 28);
+      state.mode = order_.Load32(node, 20);
+      state.uid = order_.Load16(node, 24);
+      state.size = order_.Load32(node, 28);
     }
     if (fragment.data_size > 0) {
       state.fragments.push_back(fragment);
@@ -305,13 +290,7 @@ class Jffs2Reader {
   }
 
   void EmitTree() {
-    InodeChildren children;
-    for (const auto& [key, entry] : entries_) {
-      if (entry.inode != 0) {
-        children[key.first].push_back(InodeEntry{key.second, entry.inode});
-      }
-    }
-    WalkInodeTree(unpacker_, chain_, "JFFS2", children, kRootInode,
+    WalkInodeTree(unpacker_, chain_, "JFFS2", entries_.LiveChildren(), kRootInode,
                   [&](std::uint64_t inode, const std::string& path) {
                     return EmitInode(static_cast<std::uint32_t>(inode), path);
                   });
@@ -334,15 +313,11 @@ class Jffs2Reader {
   // overwrite older ones; then cut to the newest size.
   std::shared_ptr<std::string> Assemble(const InodeState& state, const std::string& path) {
     const std::uint64_t size = state.size;
-    if (size > unpacker_.limits().max_file_bytes) {
-      unpacker_.Note(chain_, "JFFS2 file '" + path + "' (" + std::to_string(size) +
-                                 " bytes) is over the per-file limit; not extracted");
+    std::shared_ptr<std::string> content =
+        AllocateInodeContent(unpacker_, chain_, "JFFS2", path, size);
+    if (content == nullptr) {
       return nullptr;
     }
-    if (!unpacker_.Reserve(size, chain_)) {
-      return nullptr;
-    }
-    auto content = std::make_shared<std::string>(static_cast<std::size_t>(size), '\0');
     std::vector<const Fragment*> ordered;
     ordered.reserve(state.fragments.size());
     for (const Fragment& fragment : state.fragments) {
@@ -410,7 +385,7 @@ class Jffs2Reader {
   unsigned depth_;
   ByteOrder order_;
   std::map<std::uint32_t, InodeState> inodes_;
-  std::map<std::pair<std::uint32_t, std::string>, DirectoryEntry> entries_;
+  DirectoryLog entries_;
   std::size_t skipped_nodes_ = 0;
 };
 

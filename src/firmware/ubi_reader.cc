@@ -23,32 +23,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "firmware/bytes.h"
 #include "firmware/inode_tree.h"
 
 namespace provisio::firmware {
 namespace {
-
-const unsigned char* Bytes(std::string_view data, std::size_t at = 0) {
-  return reinterpret_cast<const unsigned char*>(data.data()) + at;
-}
-
-std::uint32_t Be32(const unsigned char* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         std::uint32_t{p[3]};
-}
-std::uint64_t Be64(const unsigned char* p) {
-  return (std::uint64_t{Be32(p)} << 32) | Be32(p + 4);
-}
-std::uint16_t Le16(const unsigned char* p) {
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-std::uint32_t Le32(const unsigned char* p) {
-  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
-}
-std::uint64_t Le64(const unsigned char* p) {
-  return std::uint64_t{Le32(p)} | (std::uint64_t{Le32(p + 4)} << 32);
-}
 
 // UBI and UBIFS use the reflected CRC-32 seeded with 0xFFFFFFFF and without
 // the final inversion: zlib's crc32() seeded with 0, inverted.
@@ -73,12 +52,12 @@ bool ReadEraseCounterHeader(std::string_view data, std::size_t at, EraseCounterH
   if (at > data.size() || data.size() - at < kUbiHeaderBytes) {
     return false;
   }
-  const unsigned char* p = Bytes(data, at);
-  if (std::memcmp(p, "UBI#", 4) != 0 || MediaCrc(p, 60) != Be32(p + 60)) {
+  const unsigned char* p = UnsignedBytes(data, at);
+  if (std::memcmp(p, "UBI#", 4) != 0 || MediaCrc(p, 60) != LoadBe32(data, at + 60)) {
     return false;
   }
-  header->vid_offset = Be32(p + 16);
-  header->data_offset = Be32(p + 20);
+  header->vid_offset = LoadBe32(data, at + 16);
+  header->data_offset = LoadBe32(data, at + 20);
   return header->vid_offset >= kUbiHeaderBytes && header->data_offset > header->vid_offset;
 }
 
@@ -159,19 +138,19 @@ class UbiReader {
       ++damaged_;
       return;
     }
-    const unsigned char* vid = Bytes(data_, at + header.vid_offset);
-    if (std::memcmp(vid, "UBI!", 4) != 0) {
+    const std::string_view vid = data_.substr(at + header.vid_offset, kUbiHeaderBytes);
+    if (vid.substr(0, 4) != "UBI!") {
       return;  // Free block: no volume owns it.
     }
-    if (MediaCrc(vid, 60) != Be32(vid + 60)) {
+    if (MediaCrc(UnsignedBytes(vid), 60) != LoadBe32(vid, 60)) {
       ++damaged_;
       return;
     }
-    const std::uint32_t volume = Be32(vid + 8);
-    const std::uint32_t logical = Be32(vid + 12);
-    const std::uint32_t static_size = Be32(vid + 20);
-    const std::uint8_t volume_type = vid[5];  // 1 dynamic, 2 static.
-    const std::uint64_t sequence = Be64(vid + 40);
+    const std::uint32_t volume = LoadBe32(vid, 8);
+    const std::uint32_t logical = LoadBe32(vid, 12);
+    const std::uint32_t static_size = LoadBe32(vid, 20);
+    const auto volume_type = static_cast<std::uint8_t>(vid[5]);  // 1 dynamic, 2 static.
+    const std::uint64_t sequence = LoadBe64(vid, 40);
     std::size_t size = block_size - header.data_offset;
     if (volume_type == 2 && static_size <= size) {
       size = static_size;
@@ -198,13 +177,13 @@ class UbiReader {
       if (at + kVolumeRecordBytes > table.size()) {
         break;
       }
-      const unsigned char* record = Bytes(table, at);
-      if (MediaCrc(record, 168) != Be32(record + 168) || Be32(record) == 0) {
+      const std::string_view record = table.substr(at, kVolumeRecordBytes);
+      if (MediaCrc(UnsignedBytes(record), 168) != LoadBe32(record, 168) ||
+          LoadBe32(record, 0) == 0) {
         continue;
       }
-      const std::size_t name_size = std::min<std::size_t>(Be32(record + 12) & 0xFFFF, 127);
-      names_[static_cast<std::uint32_t>(index)] =
-          std::string(reinterpret_cast<const char*>(record + 16), name_size);
+      const std::size_t name_size = std::min<std::size_t>(LoadBe32(record, 12) & 0xFFFF, 127);
+      names_[static_cast<std::uint32_t>(index)] = std::string(record.substr(16, name_size));
     }
   }
 
@@ -280,12 +259,10 @@ constexpr std::size_t kCommonHeaderBytes = 24;
 constexpr std::uint8_t kInodeNode = 0;
 constexpr std::uint8_t kDataNode = 1;
 constexpr std::uint8_t kDirentNode = 2;
-constexpr std::uint8_t kTruncationNode = 4;
 constexpr std::uint8_t kSuperblockNode = 6;
 constexpr std::size_t kInodeNodeBytes = 160;
 constexpr std::size_t kDataNodeBytes = 48;
 constexpr std::size_t kDirentNodeBytes = 56;
-constexpr std::size_t kTruncationNodeBytes = 56;
 constexpr std::uint32_t kBlockBytes = 4096;
 constexpr std::uint32_t kMaxNodeBytes = 1U << 20;
 constexpr std::uint64_t kRootInode = 1;
@@ -297,15 +274,14 @@ std::size_t UbifsNodeAt(std::string_view data, std::size_t at) {
   if (at > data.size() || data.size() - at < kCommonHeaderBytes) {
     return 0;
   }
-  const unsigned char* p = Bytes(data, at);
-  if (Le32(p) != kUbifsMagic) {
+  if (LoadLe32(data, at) != kUbifsMagic) {
     return 0;
   }
-  const std::uint32_t length = Le32(p + 16);
+  const std::uint32_t length = LoadLe32(data, at + 16);
   if (length < kCommonHeaderBytes || length > kMaxNodeBytes || length > data.size() - at) {
     return 0;
   }
-  if (MediaCrc(p + 8, length - 8) != Le32(p + 4)) {
+  if (MediaCrc(UnsignedBytes(data, at + 8), length - 8) != LoadLe32(data, at + 4)) {
     return 0;
   }
   return length;
@@ -315,7 +291,6 @@ struct UbifsInode {
   std::uint64_t sequence = 0;
   std::uint64_t created = 0;
   std::uint64_t size = 0;
-  std::uint32_t links = 0;
   std::uint32_t uid = 0;
   std::uint32_t mode = 0;
   std::string_view inline_data;  // Symlink target.
@@ -328,18 +303,13 @@ struct UbifsBlock {
   std::string_view payload;
 };
 
-struct UbifsEntry {
-  std::uint64_t sequence = 0;
-  std::uint64_t inode = 0;  // 0: deleted.
-};
-
 bool Inflate(std::string_view in, unsigned char* out, std::size_t out_size) {
   z_stream stream{};
   // UBIFS stores raw deflate streams (no zlib header).
   if (inflateInit2(&stream, -15) != Z_OK) {
     return false;
   }
-  stream.next_in = const_cast<Bytef*>(Bytes(in));
+  stream.next_in = const_cast<Bytef*>(UnsignedBytes(in));
   stream.avail_in = static_cast<uInt>(in.size());
   stream.next_out = out;
   stream.avail_out = static_cast<uInt>(out_size);
@@ -360,7 +330,7 @@ bool DecodeBlock(const UbifsBlock& block, unsigned char* out) {
       return true;
     case kLzo: {
       lzo_uint produced = block.size;
-      return lzo1x_decompress_safe(Bytes(block.payload),
+      return lzo1x_decompress_safe(UnsignedBytes(block.payload),
                                    static_cast<lzo_uint>(block.payload.size()), out, &produced,
                                    nullptr) == LZO_E_OK &&
              produced == block.size;
@@ -402,42 +372,34 @@ class UbifsReader {
     if (entries_.empty()) {
       return 0;
     }
-    InodeChildren children;
-    for (const auto& [key, entry] : entries_) {
-      if (entry.inode != 0) {
-        children[key.first].push_back(InodeEntry{key.second, entry.inode});
-      }
-    }
-    WalkInodeTree(unpacker_, chain_, "UBIFS", children, kRootInode,
+    WalkInodeTree(unpacker_, chain_, "UBIFS", entries_.LiveChildren(), kRootInode,
                   [&](std::uint64_t inode, const std::string& path) { return Emit(inode, path); });
     return data_.size();
   }
 
  private:
   void ParseNode(std::string_view node) {
-    const unsigned char* p = Bytes(node);
-    const std::uint64_t sequence = Le64(p + 8);
-    switch (p[20]) {
+    const std::uint64_t sequence = LoadLe64(node, 8);
+    switch (static_cast<std::uint8_t>(node[20])) {
       case kInodeNode: {
         if (node.size() < kInodeNodeBytes) {
           return;  // A node of another layout with this type number.
         }
-        const std::uint64_t number = Le32(p + 24);
+        const std::uint64_t number = LoadLe32(node, 24);
         UbifsInode& inode = inodes_[number];
         if (sequence < inode.sequence) {
           return;
         }
-        const std::uint32_t inline_size = Le32(p + 112);
+        const std::uint32_t inline_size = LoadLe32(node, 112);
         if (inline_size > node.size() - kInodeNodeBytes) {
           ++skipped_;
           return;
         }
         inode.sequence = sequence;
-        inode.created = Le64(p + 40);
-        inode.size = Le64(p + 48);
-        inode.links = Le32(p + 92);
-        inode.uid = Le32(p + 96);
-        inode.mode = Le32(p + 104);
+        inode.created = LoadLe64(node, 40);
+        inode.size = LoadLe64(node, 48);
+        inode.uid = LoadLe32(node, 96);
+        inode.mode = LoadLe32(node, 104);
         inode.inline_data = node.substr(kInodeNodeBytes, inline_size);
         return;
       }
@@ -445,12 +407,12 @@ class UbifsReader {
         if (node.size() < kDataNodeBytes) {
           return;  // A node of another layout with this type number.
         }
-        const std::uint64_t number = Le32(p + 24);
-        const std::uint32_t block = Le32(p + 28) & 0x1FFFFFFF;
+        const std::uint64_t number = LoadLe32(node, 24);
+        const std::uint32_t block = LoadLe32(node, 28) & 0x1FFFFFFF;
         UbifsBlock data;
         data.sequence = sequence;
-        data.size = Le32(p + 40);
-        data.compression = Le16(p + 44);
+        data.size = LoadLe32(node, 40);
+        data.compression = LoadLe16(node, 44);
         data.payload = node.substr(kDataNodeBytes);
         if (data.size > kBlockBytes) {
           ++skipped_;
@@ -466,30 +428,21 @@ class UbifsReader {
         if (node.size() < kDirentNodeBytes) {
           return;  // A node of another layout with this type number.
         }
-        const std::uint64_t parent = Le32(p + 24);
-        const std::size_t name_size = Le16(p + 50);
+        const std::uint64_t parent = LoadLe32(node, 24);
+        const std::size_t name_size = LoadLe16(node, 50);
         if (name_size == 0 || name_size > node.size() - kDirentNodeBytes) {
           ++skipped_;
           return;
         }
-        UbifsEntry& entry =
-            entries_[{parent, std::string(node.substr(kDirentNodeBytes, name_size))}];
-        if (sequence >= entry.sequence) {
-          entry.sequence = sequence;
-          entry.inode = Le64(p + 40);
-        }
-        return;
-      }
-      case kTruncationNode: {
-        if (node.size() < kTruncationNodeBytes) {
-          return;  // A node of another layout with this type number.
-        }
-        // The inode node written with it carries the new size; nothing more
-        // to do than keep the newest inode node.
+        entries_.Record(parent, std::string(node.substr(kDirentNodeBytes, name_size)), sequence,
+                        LoadLe64(node, 40));
         return;
       }
       default:
-        return;  // Superblock, master, index, padding, orphan, reference.
+        // Superblock, master, index, padding, orphan, reference. Truncation
+        // nodes too: the inode node written with one carries the new size,
+        // so keeping the newest inode node is all a truncation needs.
+        return;
     }
   }
 
@@ -513,15 +466,11 @@ class UbifsReader {
   std::shared_ptr<std::string> Assemble(std::uint64_t number,
                                         const UbifsInode& inode,
                                         const std::string& path) {
-    if (inode.size > unpacker_.limits().max_file_bytes) {
-      unpacker_.Note(chain_, "UBIFS file '" + path + "' (" + std::to_string(inode.size) +
-                                 " bytes) is over the per-file limit; not extracted");
+    std::shared_ptr<std::string> content =
+        AllocateInodeContent(unpacker_, chain_, "UBIFS", path, inode.size);
+    if (content == nullptr) {
       return nullptr;
     }
-    if (!unpacker_.Reserve(inode.size, chain_)) {
-      return nullptr;
-    }
-    auto content = std::make_shared<std::string>(static_cast<std::size_t>(inode.size), '\0');
     const auto blocks = blocks_.find(number);
     if (blocks == blocks_.end()) {
       return content;
@@ -560,7 +509,7 @@ class UbifsReader {
   unsigned depth_;
   std::map<std::uint64_t, UbifsInode> inodes_;
   std::map<std::uint64_t, std::map<std::uint32_t, UbifsBlock>> blocks_;
-  std::map<std::pair<std::uint64_t, std::string>, UbifsEntry> entries_;
+  DirectoryLog entries_;
   std::size_t skipped_ = 0;
 };
 
@@ -580,7 +529,7 @@ std::uint64_t ReadUbi(Unpacker& unpacker,
 }
 
 bool LooksLikeUbifs(std::string_view data) {
-  return UbifsNodeAt(data, 0) > 0 && Bytes(data)[20] == kSuperblockNode;
+  return UbifsNodeAt(data, 0) > 0 && static_cast<std::uint8_t>(data[20]) == kSuperblockNode;
 }
 
 std::uint64_t ReadUbifs(Unpacker& unpacker,

@@ -8,6 +8,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "firmware/bytes.h"
 #include "firmware/headers.h"
 #include "firmware/jffs2_reader.h"
 #include "firmware/ubi_reader.h"
@@ -28,12 +29,6 @@ std::string Hex(std::uint64_t value) {
 bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
   return at <= data.size() && data.size() - at >= magic.size() &&
          std::memcmp(data.data() + at, magic.data(), magic.size()) == 0;
-}
-
-std::uint32_t Le32At(std::string_view data, std::size_t at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
-  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
 }
 
 // The first two bytes of every magic we look for (a new container format
@@ -95,10 +90,10 @@ std::uint64_t Fingerprint(std::string_view blob) {
 bool LooksLikeLzma(std::string_view data, std::size_t at) {
   if (data.size() - at < 13 || static_cast<unsigned char>(data[at]) != 0x5D)
     return false;
-  const std::uint32_t dict = Le32At(data, at + 1);
+  const std::uint32_t dict = LoadLe32(data, at + 1);
   if (dict < (1U << 16) || dict > (1U << 26) || (dict & (dict - 1)) != 0)
     return false;
-  const std::uint32_t size_high = Le32At(data, at + 9);
+  const std::uint32_t size_high = LoadLe32(data, at + 9);
   return size_high == 0 || size_high == 0xFFFFFFFFU;
 }
 
@@ -215,7 +210,7 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   std::vector<Region> regions;
   if (EnterBlob(blob, chain, depth)) {
     std::uint64_t next_free = 0;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(blob.data());
+    const unsigned char* bytes = UnsignedBytes(blob);
     for (std::size_t i = 0; i < blob.size(); ++i) {
       if (!kFirstBytes[bytes[i]])
         continue;
