@@ -112,16 +112,6 @@ std::vector<Pattern> TextPatterns() {
   };
 }
 
-std::string Hex(std::uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[value & 0xFU]);
-    value >>= 4;
-  } while (value != 0);
-  return "0x" + out;
-}
-
 std::string Printable(std::string_view text, std::size_t max = 160) {
   std::string out;
   for (const char ch : text.substr(0, max)) {
@@ -444,13 +434,13 @@ void Checker::CheckMetadata(const ExtractedFile& file, FileResults* results) con
     results->findings.push_back(MakeFinding(
         file, "FW-SETUID-SHELL", Severity::kHigh, {"5.6-7"},
         "A shell is installed setuid: any local user or injected command becomes its owner", 0,
-        "mode " + Hex(file.mode) + ", uid " + std::to_string(file.uid)));
+        "mode " + FormatHex(file.mode) + ", uid " + std::to_string(file.uid)));
   }
   if ((file.mode & 0002U) != 0 && (file.mode & 0111U) != 0) {
     results->findings.push_back(MakeFinding(
         file, "FW-WORLD-WRITABLE-EXEC", Severity::kMedium, {"5.6-7"},
         "An executable file is world-writable: anyone on the device can replace what it runs", 0,
-        "mode " + Hex(file.mode)));
+        "mode " + FormatHex(file.mode)));
   }
   if (name == "adbd" || name == "gdbserver" || name == "gdbserver64") {
     results->findings.push_back(

@@ -13,20 +13,11 @@
 
 #include <ext2fs/ext2fs.h>
 
+#include "firmware/bytes.h"
 #include "firmware/unpacker.h"
 
 namespace provisio::firmware {
 namespace {
-
-std::uint16_t Le16(std::string_view data, std::size_t at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-std::uint32_t Le32(std::string_view data, std::size_t at) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
-  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
-         (std::uint32_t{p[3]} << 24);
-}
 
 // A private temporary copy that removes itself.
 class TempImage {
@@ -188,13 +179,13 @@ struct Walker {
 }  // namespace
 
 bool LooksLikeExt(std::string_view data) {
-  if (data.size() < 2048 || Le16(data, 1024 + 56) != 0xEF53)
+  if (data.size() < 2048 || LoadLe16(data, 1024 + 56) != 0xEF53)
     return false;
-  const std::uint32_t inodes = Le32(data, 1024 + 0);
-  const std::uint32_t blocks = Le32(data, 1024 + 4);
-  const std::uint32_t log_block = Le32(data, 1024 + 24);
-  const std::uint32_t rev = Le32(data, 1024 + 76);
-  const std::uint32_t per_group = Le32(data, 1024 + 32);
+  const std::uint32_t inodes = LoadLe32(data, 1024 + 0);
+  const std::uint32_t blocks = LoadLe32(data, 1024 + 4);
+  const std::uint32_t log_block = LoadLe32(data, 1024 + 24);
+  const std::uint32_t rev = LoadLe32(data, 1024 + 76);
+  const std::uint32_t per_group = LoadLe32(data, 1024 + 32);
   return inodes > 0 && blocks > 0 && log_block <= 6 && rev <= 1 && per_group > 0;
 }
 
@@ -204,9 +195,9 @@ std::uint64_t ReadExt(Unpacker& unpacker,
                       unsigned depth) {
   if (!LooksLikeExt(data))
     return 0;
-  const std::uint32_t log_block = Le32(data, 1024 + 24);
+  const std::uint32_t log_block = LoadLe32(data, 1024 + 24);
   const std::uint64_t block_size = 1024ULL << log_block;
-  const std::uint64_t blocks = Le32(data, 1024 + 4);
+  const std::uint64_t blocks = LoadLe32(data, 1024 + 4);
   const std::uint64_t extent = std::min<std::uint64_t>(blocks * block_size, data.size());
   if (blocks * block_size > data.size()) {
     unpacker.Note(chain, "ext filesystem truncated: superblock says " +

@@ -16,16 +16,6 @@
 namespace provisio::firmware {
 namespace {
 
-std::string Hex(std::uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[value & 0xFU]);
-    value >>= 4;
-  } while (value != 0);
-  return "0x" + out;
-}
-
 bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
   return at <= data.size() && data.size() - at >= magic.size() &&
          std::memcmp(data.data() + at, magic.data(), magic.size()) == 0;
@@ -303,7 +293,7 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     return false;
   }
   const std::string_view data = blob.substr(start);
-  const std::string child = chain + " > " + std::string(kind) + "@" + Hex(start);
+  const std::string child = chain + " > " + std::string(kind) + "@" + FormatHex(start);
   std::uint64_t used = 0;
   if ((kind == "squashfs" || kind == "ext" || kind == "jffs2" || kind == "ubi" ||
        kind == "ubifs") &&
@@ -583,6 +573,16 @@ std::uint64_t Unpacker::ReadTrx(const std::shared_ptr<const std::string>& owner,
     ++index;
   }
   return std::min<std::uint64_t>(header->length, data.size());
+}
+
+std::string FormatHex(std::uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value & 0xFU]);
+    value >>= 4;
+  } while (value != 0);
+  return "0x" + out;
 }
 
 }  // namespace provisio::firmware
