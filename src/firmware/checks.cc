@@ -123,9 +123,39 @@ std::string Printable(std::string_view text, std::size_t max = 160) {
   return out;
 }
 
+// Shows no character of the secret, only its length.
 std::string Mask(std::string_view secret) {
-  return std::string(secret.substr(0, std::min<std::size_t>(secret.size() / 4, 4))) + "****(" +
-         std::to_string(secret.size()) + " chars)";
+  return "****(" + std::to_string(secret.size()) + " chars)";
+}
+
+std::string FormatMode(std::uint32_t mode) {
+  std::string digits;
+  for (std::uint32_t m = mode & 07777U; m != 0; m >>= 3)
+    digits.insert(digits.begin(), static_cast<char>('0' + (m & 7U)));
+  return "0" + digits;
+}
+
+bool IsUpperAlnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool IsAlnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// Self-test and benchmark key vectors ship inside these crypto libraries and
+// tools (libgnutls: 3 keys, `openssl speed`: 5 DER keys); a key inside them is
+// not a device key.
+bool IsCryptoLibrary(std::string_view name) {
+  if (name == "openssl")
+    return true;
+  for (const std::string_view prefix :
+       {"libgnutls", "libcrypto", "libssl", "libmbedcrypto", "libmbedtls", "libwolfssl",
+        "libgcrypt", "libnettle", "libhogweed", "libnss3", "libsoftokn3", "libfreebl",
+        "libbearssl"}) {
+    if (name.substr(0, prefix.size()) == prefix)
+      return true;
+  }
+  return false;
 }
 
 std::string Lower(std::string_view text) {
@@ -217,6 +247,38 @@ std::vector<std::string_view> SplitFields(std::string_view line, char separator)
     at = end + 1;
   }
   return fields;
+}
+
+// An unquoted value that is code rather than a literal: a call or index
+// (`luci.http.formvalue("x")`, `document.getElementById("pwd")`, `a[1]`)
+// or a dotted identifier path (`config.auth.password`). `rest` is what
+// follows the match.
+bool IsCodeExpression(std::string_view value, std::string_view rest) {
+  std::size_t ident = 0;
+  while (ident < value.size() && (IsAlnum(value[ident]) || value[ident] == '_' ||
+                                  value[ident] == '.' || value[ident] == '$')) {
+    ++ident;
+  }
+  const char next = ident < value.size() ? value[ident] : (rest.empty() ? ' ' : rest.front());
+  if (ident > 0 && (next == '(' || next == '['))
+    return true;
+  std::string_view path = value;
+  while (!path.empty() && (path.back() == ';' || path.back() == ','))
+    path.remove_suffix(1);
+  const auto parts = SplitFields(path, '.');
+  if (parts.size() < 2)
+    return false;
+  for (const std::string_view part : parts) {
+    if (part.empty() || !(std::isalpha(static_cast<unsigned char>(part.front())) != 0 ||
+                          part.front() == '_' || part.front() == '$')) {
+      return false;
+    }
+    for (const char c : part) {
+      if (!IsAlnum(c) && c != '_' && c != '$')
+        return false;
+    }
+  }
+  return true;
 }
 
 bool IsText(const ExtractedFile& file) {
@@ -374,6 +436,25 @@ constexpr std::array<VersionRule, 9> kVersionRules = {{
     {kVersionCurl, "curl", "libcurl/"},
 }};
 
+// Hash costs above what a device computes at boot: such hashes are reported
+// as fixed but no password is tried (a `rounds=999999999` hash would take
+// minutes per try).
+constexpr std::uint64_t kMaxShaCryptRounds = 50000;
+constexpr std::uint64_t kMaxBcryptCost = 12;
+
+// The decimal number at the start of `text` up to `stop`; a huge value when
+// it is missing or does not fit.
+std::uint64_t ParseCost(std::string_view text, char stop) {
+  std::uint64_t value = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] != stop; ++i) {
+    if (text[i] < '0' || text[i] > '9' || value > 1'000'000'000'000ULL)
+      return UINT64_MAX;
+    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  }
+  return i == 0 ? UINT64_MAX : value;
+}
+
 }  // namespace
 
 bool CryptMatches(const std::string& password, const std::string& hash) {
@@ -434,13 +515,13 @@ void Checker::CheckMetadata(const ExtractedFile& file, FileResults* results) con
     results->findings.push_back(MakeFinding(
         file, "FW-SETUID-SHELL", Severity::kHigh, {"5.6-7"},
         "A shell is installed setuid: any local user or injected command becomes its owner", 0,
-        "mode " + FormatHex(file.mode) + ", uid " + std::to_string(file.uid)));
+        "mode " + FormatMode(file.mode) + ", uid " + std::to_string(file.uid)));
   }
   if ((file.mode & 0002U) != 0 && (file.mode & 0111U) != 0) {
     results->findings.push_back(MakeFinding(
         file, "FW-WORLD-WRITABLE-EXEC", Severity::kMedium, {"5.6-7"},
         "An executable file is world-writable: anyone on the device can replace what it runs", 0,
-        "mode " + FormatHex(file.mode)));
+        "mode " + FormatMode(file.mode)));
   }
   if (name == "adbd" || name == "gdbserver" || name == "gdbserver64") {
     results->findings.push_back(
@@ -460,6 +541,11 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
   if (!scanned)
     return;
   const std::string_view data = file.data;
+  // See IsCryptoLibrary: their embedded test keys are not findings.
+  const bool crypto_library = StartsWith(data,
+                                         "\x7F"
+                                         "ELF") &&
+                              IsCryptoLibrary(Basename(file.path));
   std::uint64_t der_covered_until = 0;
   std::set<std::pair<std::string, std::string>> components;
   // DER candidates are processed in offset order so a PKCS#8 wrapper hides
@@ -470,6 +556,8 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
     const std::string_view text = data.substr(start, end - start);
     switch (id) {
       case kPemKey: {
+        if (crypto_library)
+          break;
         const std::size_t stop = data.find("-----END", start);
         if (stop == std::string_view::npos || stop - start > 65536)
           break;
@@ -490,11 +578,12 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kDerRsa:
       case kDerPkcs8:
       case kDerEc:
-        der.emplace_back(start, id);
+        if (!crypto_library)
+          der.emplace_back(start, id);
         break;
       case kDropbearSshKey:
       case kDropbearEcdsaKey: {
-        if (start < 4)
+        if (start < 4 || crypto_library)
           break;
         const auto dropbear = ParseDropbearKey(data.substr(start - 4));
         if (!dropbear)
@@ -509,6 +598,15 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kAwsKey:
       case kGithubToken:
       case kSlackToken: {
+        // Tokens stand alone: a match inside a longer run of letters and
+        // digits (libunistring's name table holds "...ISAKIAISLAND...") is
+        // not one.
+        const char before = start > 0 ? data[start - 1] : ' ';
+        const char after = end < data.size() ? data[end] : ' ';
+        if (id == kAwsKey ? (IsUpperAlnum(before) || IsUpperAlnum(after))
+                          : (IsAlnum(before) || (id == kGithubToken && IsAlnum(after)))) {
+          break;
+        }
         static const std::map<unsigned, std::string> kNames = {
             {kAwsKey, "An AWS access key id"},
             {kGithubToken, "A GitHub personal access token"},
@@ -652,8 +750,21 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
             break;
           const std::size_t assign = text.find_first_of(":=");
           std::string_view value = Trim(text.substr(assign + 1));
-          if (!value.empty() && (value.front() == '"' || value.front() == '\''))
+          const bool quoted = !value.empty() && (value.front() == '"' || value.front() == '\'');
+          if (quoted)
             value.remove_prefix(1);
+          if (id == kPasswordAssign) {
+            // "pass" as the tail of an ordinary word: bypass=, compass=...
+            const std::string word_before = Lower(
+                line.text.substr(column >= 5 ? column - 5 : 0, std::min<std::size_t>(column, 5)));
+            bool tail = false;
+            for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under"})
+              tail = tail || EndsWith(word_before, head);
+            if (tail)
+              break;
+          }
+          if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
+            break;
           static const std::set<std::string> kNotSecrets = {
               "files",    "compat",  "systemd",  "required", "requisite", "sufficient",
               "optional", "include", "substack", "none",     "null"};
@@ -845,6 +956,7 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
     std::vector<const std::string*> candidates;
     std::size_t default_budget = default_passwords_.size();
     std::size_t common_budget = common_passwords_.size();
+    bool hopeless = false;
     // Slow schemes get a shorter list (see data/firmware/README.md).
     if (StartsWith(hash, "$1$") || hash.front() == '_') {
       common_budget = 1000;
@@ -852,16 +964,28 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
       const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
       default_budget = many_rounds ? 16 : 200;
       common_budget = many_rounds ? 0 : 50;
+      // A cost no device pays at boot (a hostile or odd file): no tries.
+      if (many_rounds && ParseCost(hash.substr(10), '$') > kMaxShaCryptRounds)
+        hopeless = true;
     } else if (StartsWith(hash, "$2")) {
       default_budget = 48;
       common_budget = 16;
+      const std::size_t cost_at = hash.find('$', 1);
+      if (cost_at == std::string::npos ||
+          ParseCost(hash.substr(cost_at + 1), '$') > kMaxBcryptCost) {
+        hopeless = true;
+      }
     } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
       default_budget = 24;
       common_budget = 8;
     }
     const std::string scheme = hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1) : "DES";
+    if (hopeless) {
+      default_budget = 0;
+      common_budget = 0;
+    }
     std::string matched_list;
-    if (CryptMatches(user, hash))
+    if (!hopeless && CryptMatches(user, hash))
       matched_list = "the account name";
     for (std::size_t i = 0;
          matched_list.empty() && i < std::min(default_budget, default_passwords_.size()); ++i) {

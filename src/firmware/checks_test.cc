@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -9,6 +10,9 @@
 
 #include <crypt.h>
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "provisio/firmware/pattern_scanner.h"
 
@@ -184,6 +188,33 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\n",
        {"FW-UID0-DUPLICATE"}},
       {"locked shadow", "/etc/shadow", "root:*:1:0:99999:7:::\nfoo:!$6$x$y:1:0::::\n", {}},
+      // False positives.
+      {"aws key id inside a word",
+       "/usr/share/unicode/names.txt",
+       "ARABICLETTERISAKIAISLANDISSHARITA\n",
+       {}},
+      {"aws key id followed by more capitals", "/etc/x.txt", "AKIAIOSFODNN7EXAMPLEX\n", {}},
+      {"github token inside a word",
+       "/etc/x.txt",
+       "xghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+       {}},
+      {"bypass", "/etc/config/firewall", "option bypass=enabled\n", {}},
+      {"compass and trespass", "/etc/app.conf", "compass=northwest\ntrespass: forbidden\n", {}},
+      {"lua form value",
+       "/usr/lib/lua/luci/controller/admin.lua",
+       "local pass = luci.http.formvalue(\"password\")\n",
+       {}},
+      {"js element value",
+       "/www/login.js",
+       "var password = document.getElementById(\"pwd\").value;\n",
+       {}},
+      {"dotted identifier path", "/www/app.js", "password = config.auth.password;\n", {}},
+      {"indexed value", "/www/app.js", "password=args[2]\n", {}},
+      {"quoted dotted password",
+       "/etc/app.conf",
+       "password=\"my.secret.value\"\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"dbpass", "/etc/app.conf", "dbpass=Zx81secret\n", {"FW-HARDCODED-PASSWORD"}},
   };
   auto checker = MakeChecker();
   auto portable = MakeChecker(ScannerEngine::kPortable);
@@ -215,6 +246,50 @@ TEST(CheckerTest, FindsDefaultPasswordsInEveryHashScheme) {
   }
 }
 
+TEST(CheckerTest, SkipsPasswordTriesOnHashesTooCostlyForADevice) {
+  auto checker = MakeChecker();
+  const struct {
+    const char* name;
+    std::string line;
+  } cases[] = {
+      {"sha512crypt 999999999 rounds",
+       "root:$6$rounds=999999999$abcdefgh$" + std::string(86, 'A') + ":19000::::::\n"},
+      {"sha256crypt 5000000 rounds",
+       "root:$5$rounds=5000000$abcdefgh$" + std::string(43, 'A') + ":19000::::::\n"},
+      {"bcrypt cost 14", "root:$2b$14$" + std::string(53, 'A') + ":19000::::::\n"},
+      {"bcrypt cost 31", "root:$2y$31$" + std::string(53, 'A') + ":19000::::::\n"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(Rules(*checker, File("/etc/shadow", c.line)),
+              std::multiset<std::string>{"FW-FIXED-PASSWORD-HASH"});
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  }
+}
+
+TEST(CheckerTest, EvidenceRevealsNoCharacterOfASecret) {
+  auto checker = MakeChecker();
+  const struct {
+    const char* path;
+    const char* content;
+    const char* secret;
+    const char* evidence;
+  } cases[] = {
+      {"/usr/bin/x.sh", "PASSWORD=\"Zebra-hunter22\"\n", "Zeb", "PASSWORD=****(14 chars)"},
+      {"/etc/app.conf", "api_key = 0123456789abcdef0123\n", "0123", "api_key=****(20 chars)"},
+      {"/etc/cloud.conf", "id=AKIAIOSFODNN7EXAMPLE\n", "AKIA", "****(20 chars)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.content);
+    FileResults results;
+    checker->CheckFile(File(c.path, c.content), &results);
+    ASSERT_EQ(results.findings.size(), 1U);
+    EXPECT_EQ(results.findings[0].evidence, c.evidence);
+    EXPECT_EQ(results.findings[0].evidence.find(c.secret), std::string::npos);
+  }
+}
+
 TEST(CheckerTest, ReportsMetadataWeaknesses) {
   auto checker = MakeChecker();
   EXPECT_EQ(Rules(*checker, File("/bin/busybox",
@@ -232,6 +307,14 @@ TEST(CheckerTest, ReportsMetadataWeaknesses) {
                                  "ELF",
                                  0755)),
             std::multiset<std::string>{"FW-DEBUG-TOOL-PRESENT"});
+  FileResults results;
+  checker->CheckFile(File("/bin/sh",
+                          "\x7F"
+                          "ELF",
+                          04755),
+                     &results);
+  ASSERT_EQ(results.findings.size(), 1U);
+  EXPECT_EQ(results.findings[0].evidence.substr(0, 11), "mode 04755,");
   EXPECT_TRUE(Rules(*checker, File("/usr/bin/ls",
                                    "\x7F"
                                    "ELF",
@@ -251,6 +334,54 @@ TEST(CheckerTest, ReportsOnlyKeysThatParse) {
                               "-----BEGIN %s PRIVATE KEY-----" + std::string(1, '\0') +
                               "ANY PRIVATE KEY";
   EXPECT_TRUE(Rules(*checker, File("/usr/lib/libcrypto.so", strings)).empty());
+}
+
+// A fresh P-256 key as DER (SEC1) and PEM (PKCS#8).
+std::pair<std::string, std::string> EcKey() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  EXPECT_NE(key, nullptr);
+  std::pair<std::string, std::string> out;
+  unsigned char* der = nullptr;
+  const int length = i2d_PrivateKey(key, &der);
+  EXPECT_GT(length, 0);
+  out.first.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  BIO* bio = BIO_new(BIO_s_mem());
+  EXPECT_EQ(PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr), 1);
+  char* pem = nullptr;
+  const long pem_length = BIO_get_mem_data(bio, &pem);
+  out.second.assign(pem, static_cast<std::size_t>(pem_length));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return out;
+}
+
+TEST(CheckerTest, IgnoresTestKeysInsideCryptoLibrariesOnly) {
+  auto checker = MakeChecker();
+  const auto [der, pem] = EcKey();
+  const std::string elf = std::string(
+                              "\x7F"
+                              "ELF\2\1\1\0",
+                              8) +
+                          std::string(56, '\0') + der + std::string(8, '\0') + pem;
+  const struct {
+    const char* path;
+    std::string content;
+    std::size_t keys;
+  } cases[] = {
+      {"/usr/lib/libgnutls.so.30", elf, 0},
+      {"/usr/lib/libcrypto.so.3", elf, 0},
+      {"/usr/bin/openssl", elf, 0},
+      {"/usr/lib/libmbedcrypto.so.7", elf, 0},
+      {"/usr/lib/libwolfssl.so.35", elf, 0},
+      {"/usr/lib/libvendor.so", elf, 2},
+      {"/usr/bin/openssl-helper", elf, 2},
+      {"/etc/ssl/libcrypto.pem", pem, 1},  // Not an ELF file: a real key file.
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    EXPECT_EQ(Rules(*checker, File(c.path, c.content)).count("FW-PRIVATE-KEY"), c.keys);
+  }
 }
 
 TEST(CheckerTest, RecordsComponentVersions) {
