@@ -54,6 +54,13 @@ enum PatternId : unsigned {
   kSecretAssign,
   kApiKeyAssign,
   kPrivateKeyAssign,
+  kPskAssign,
+  kPasswdDelete,
+  kPasswdPipe,
+  kPyUnverified,
+  kGitSslVerify,
+  kGitNoVerify,
+  kInsecureOption,
 };
 
 std::vector<Pattern> BinaryPatterns() {
@@ -91,16 +98,21 @@ std::vector<Pattern> TextPatterns() {
       {kTlsOld, R"(TLSv1(\.0)?([^.0-9A-Za-z_]|$))", "tlsv1", true, 16},
       {kSslv3Enable, R"(use-sslv[23][ \t]*=[ \t]*"?(enable|yes|1|true))", "use-sslv", true, 64},
       {kCipherList, R"(cipher)", "cipher", true, 8},
-      {kCurlVerify, R"(CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)]*(0|0L|FALSE))", "curlopt_ssl_verify",
+      {kCurlVerify, R"(CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)=>]*(0|0L|FALSE))", "curlopt_ssl_verify",
        true, 64},
       {kInsecureFlag, R"(--insecure)", "--insecure", false, 16},
       {kNoCheckCertificate, R"(--no-check-certificate)", "--no-check-certificate", false, 32},
-      {kCurlK, R"(curl[^\n]*[ \t]-k([ \t;"']|$))", "curl", false, 120},
+      // -k alone or among combined short flags (-sk, -fsSLk).
+      {kCurlK, R"(curl[^\r\n|;]*[ \t]-[A-Za-z]*k[A-Za-z]*([ \t;"']|$))", "curl", false, 120},
       {kVerifyOff,
        R"(verify(_?peer|_?ssl)?[ \t]*[=:][ \t]*["']?(0|no|false|none|off)([^A-Za-z0-9_]|$))",
        "verify", true, 64},
-      {kPasswordAssign, R"(pass(word|wd)?[ \t]*[:=][ \t]*['"]?[^ \t\r\n'"$<{%(]{4,})", "pass", true,
-       80},
+      // password=x, "password": "x" (JSON), option password 'x' (UCI),
+      // <Password>x< (XML), define("DB_PASSWORD", "x") (PHP); CheckText
+      // narrows the last two separators.
+      {kPasswordAssign,
+       R"(pass(word|wd|phrase)?(['"]?[ \t]*[:=][ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,})",
+       "pass", true, 96},
       {kChpasswd,
        R"(echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd)",
        "chpasswd", false, 120},
@@ -109,6 +121,20 @@ std::vector<Pattern> TextPatterns() {
       // WireGuard (wg0.conf, UCI, systemd-networkd): a base64 X25519 key.
       {kPrivateKeyAssign, R"(private_?key['"]?[ \t]*[:= \t][ \t]*['"]?[A-Za-z0-9+/]{43}=)",
        "private", true, 80},
+      // wpa_supplicant psk="...", hostapd wpa_psk=...
+      {kPskAssign, R"(psk[ \t]*=[ \t]*['"]?[^ \t\r\n'"$<{%(]{8,})", "psk", true, 96},
+      {kPasswdDelete, R"(passwd[ \t]+-d[ \t]+['"]?[A-Za-z_][A-Za-z0-9_.-]*)", "passwd", false, 64},
+      {kPasswdPipe, R"((echo|printf)[ \t][^|\r\n]*\|[ \t]*passwd)", "passwd", false, 160},
+      {kPyUnverified, R"(_create_unverified_context)", "_create_unverified_context", false, 32},
+      // git config http.sslVerify false (the "= false" form is kVerifyOff).
+      {kGitSslVerify, R"(sslverify['"]?[ \t]+['"]?(false|no|0|off)([^A-Za-z0-9_]|$))", "sslverify",
+       true, 48},
+      {kGitNoVerify, R"(git_ssl_no_verify[ \t]*=[ \t]*['"]?(1|true|yes))", "git_ssl_no_verify",
+       true, 48},
+      // mosquitto bridge_insecure true, tls_insecure, ssl_insecure.
+      {kInsecureOption,
+       R"((bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$))",
+       "_insecure", true, 64},
   };
 }
 
@@ -198,10 +224,34 @@ Line LineAt(std::string_view data, std::size_t at) {
               data.substr(start, (end == std::string_view::npos ? data.size() : end) - start)};
 }
 
-bool IsComment(std::string_view line) {
+// `--` starts a comment only in SQL and Lua; elsewhere a line starting with
+// it is usually a continued command line (`  --no-check-certificate \`).
+bool IsComment(std::string_view line, bool dash_comments = false) {
   const std::string_view t = Trim(line);
   return t.empty() || t.front() == '#' || t.front() == ';' || StartsWith(t, "//") ||
-         StartsWith(t, "--") || t.front() == '*' || StartsWith(t, "/*");
+         (dash_comments && StartsWith(t, "--")) || t.front() == '*' || StartsWith(t, "/*");
+}
+
+// Splits a shell line into its commands at ;, &, | (and &&, ||) outside
+// quotes, so `echo "start"; telnetd` is two commands.
+std::vector<std::string_view> ShellCommands(std::string_view line) {
+  std::vector<std::string_view> commands;
+  char quote = 0;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote != 0) {
+      if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == ';' || c == '&' || c == '|') {
+      commands.push_back(line.substr(begin, i - begin));
+      begin = i + 1;
+    }
+  }
+  commands.push_back(line.substr(begin));
+  return commands;
 }
 
 std::vector<std::string_view> SplitLines(std::string_view data) {
@@ -294,13 +344,17 @@ bool IsText(const ExtractedFile& file) {
 
 bool IsInitPath(std::string_view path) {
   for (const std::string_view prefix :
-       {"/etc/init.d/", "/etc/rc.d/", "/etc/rc", "/etc/inittab", "/etc/systemd/", "/lib/systemd/",
-        "/usr/lib/systemd/", "/etc/inetd.conf", "/etc/xinetd.d/", "/etc/xinetd.conf", "/etc/init/",
-        "/etc/preinit", "/etc/profile", "/sbin/init.d/"}) {
+       {"/etc/init.d/",    "/etc/rc.d/",       "/etc/rc",           "/etc/inittab",
+        "/etc/systemd/",   "/lib/systemd/",    "/usr/lib/systemd/", "/etc/inetd.conf",
+        "/etc/xinetd.d/",  "/etc/xinetd.conf", "/etc/init/",        "/etc/preinit",
+        "/etc/profile",    "/sbin/init.d/",    "/etc_ro/init.d/",   "/etc_ro/rc",
+        "/etc_ro/inittab", "/usr/etc/init.d/", "/usr/etc/rc",       "/etc/runit/"}) {
     if (StartsWith(path, prefix))
       return true;
   }
-  return false;
+  // runit service scripts.
+  return (StartsWith(path, "/etc/sv/") || StartsWith(path, "/etc/service/")) &&
+         EndsWith(path, "/run");
 }
 
 const std::set<std::string_view>& Shells() {
@@ -488,6 +542,18 @@ Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options)
           list->emplace_back(line);
       }
     }
+    // Optional (older list folders lack it): "user<TAB>password" pairs,
+    // kept after the plain defaults as "user\npassword" (a list line never
+    // holds a newline, so the two kinds cannot be confused).
+    if (auto pairs = ReadFile(options.password_lists / "default-credentials.txt")) {
+      for (const std::string_view line : SplitLines(*pairs)) {
+        const std::size_t tab = line.find('\t');
+        if (line.empty() || line.front() == '#' || tab == std::string_view::npos || tab == 0)
+          continue;
+        checker->default_passwords_.push_back(std::string(line.substr(0, tab)) + "\n" +
+                                              std::string(line.substr(tab + 1)));
+      }
+    }
   }
   return checker;
 }
@@ -667,6 +733,7 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
   const std::string_view path = file.path;
   const bool accounts = EndsWith(path, "/etc/passwd") || EndsWith(path, "/etc/shadow") ||
                         EndsWith(path, "/etc/group") || EndsWith(path, "/etc/gshadow");
+  const bool dash_comments = EndsWith(path, ".sql") || EndsWith(path, ".lua");
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> matches;
   const auto scanned = text_->Scan(data, [&](const Match& match) {
     auto& end = matches[{match.id, match.start}];
@@ -685,7 +752,7 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
     for (const auto& [key, end] : matches) {
       const auto [id, start] = key;
       const Line line = LineAt(data, static_cast<std::size_t>(start));
-      if (IsComment(line.text))
+      if (IsComment(line.text, dash_comments))
         continue;
       const std::string lower_line = Lower(line.text);
       const std::string_view text = data.substr(start, end - start);
@@ -695,13 +762,20 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       switch (id) {
         case kSslOld:
         case kTlsOld: {
-          const bool negated =
-              !before.empty() && (before.back() == '!' || before.back() == '-' ||
-                                  EndsWith(before, "no-") || EndsWith(before, "no_"));
+          // "!SSLv3", "-TLSv1" (in a list) and "no-tlsv1" switch a protocol
+          // off; "--tlsv1.0" / "--sslv3" (curl, wget) is a command-line
+          // option that switches it on.
+          const bool option = EndsWith(before, "--");
+          const bool negated = !option && !before.empty() &&
+                               (before.back() == '!' || before.back() == '-' ||
+                                EndsWith(before, "no-") || EndsWith(before, "no_"));
           const bool setting = lower_line.find("protocol") != std::string::npos ||
                                lower_line.find("method") != std::string::npos ||
                                lower_line.find("version") != std::string::npos;
-          if (negated || !setting)
+          // curl --tlsv1 means "TLS 1.0 or newer": only --tlsv1.0 pins the old one.
+          const bool old_option =
+              option && (id == kSslOld || Lower(text).find("v1.0") != std::string::npos);
+          if (negated || !(setting || old_option))
             break;
           report(line, "FW-TLS-OLD-PROTOCOL", Severity::kMedium, {"5.5-1"},
                  "Configuration enables an obsolete protocol (" +
@@ -744,15 +818,39 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                  "Certificate verification is switched off", Printable(Trim(line.text)));
           break;
         case kPasswordAssign:
+        case kPskAssign:
         case kSecretAssign:
         case kApiKeyAssign: {
           if (accounts)
             break;
-          const std::size_t assign = text.find_first_of(":=");
-          std::string_view value = Trim(text.substr(assign + 1));
-          const bool quoted = !value.empty() && (value.front() == '"' || value.front() == '\'');
-          if (quoted)
-            value.remove_prefix(1);
+          std::size_t assign = text.find_first_of(":=");
+          if (id == kPasswordAssign || id == kPskAssign) {
+            assign = id == kPskAssign ? 3 : 4;
+            const std::string lower_text = Lower(text);
+            for (const std::string_view suffix : {"phrase", "word", "wd"}) {
+              if (lower_text.compare(assign, suffix.size(), suffix) == 0) {
+                assign += suffix.size();
+                break;
+              }
+            }
+          }
+          const std::size_t value_start = text.find_first_not_of("'\" \t:=,>", assign);
+          if (assign == std::string_view::npos || value_start == std::string_view::npos)
+            break;
+          const std::string_view separator = text.substr(assign, value_start - assign);
+          std::string_view value = text.substr(value_start);
+          const bool quoted = separator.back() == '"' || separator.back() == '\'';
+          if (id == kPasswordAssign && separator.find_first_of(":=") == std::string_view::npos) {
+            // Only PHP define("X_PASSWORD", "..."), XML <Password>...< and
+            // UCI option password '...' use other separators.
+            const std::string_view t = Trim(lower_line);
+            const bool ok =
+                separator.find(',') != std::string_view::npos
+                    ? lower_line.find("define") != std::string::npos
+                    : separator == ">" || StartsWith(t, "option ") || StartsWith(t, "list ");
+            if (!ok)
+              break;
+          }
           if (id == kPasswordAssign) {
             // "pass" as the tail of an ordinary word: bypass=, compass=...
             const std::string word_before = Lower(
@@ -771,9 +869,11 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
           if (value.empty() || kNotSecrets.count(Lower(value)) > 0)
             break;
           const std::string label = std::string(text.substr(0, assign));
-          if (id == kPasswordAssign) {
+          if (id == kPasswordAssign || id == kPskAssign) {
             report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
-                   "A password is hard-coded in a configuration file or script",
+                   id == kPskAssign
+                       ? "A Wi-Fi pre-shared key is hard-coded in a configuration file or script"
+                       : "A password is hard-coded in a configuration file or script",
                    Printable(Trim(label)) + "=" + Mask(value));
           } else {
             report(line, "FW-HARDCODED-SECRET", Severity::kHigh, {"5.4-3"},
@@ -792,6 +892,33 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                  Printable(text.substr(0, label_end)) + " = [32-byte key masked]");
           break;
         }
+        case kPasswdDelete: {
+          const auto words = Split(text, " \t'\"");
+          report(line, "FW-EMPTY-PASSWORD", Severity::kCritical, {"5.1-1"},
+                 "A script deletes the password of account '" + std::string(words.back()) +
+                     "' (passwd -d): anyone can log in",
+                 "passwd -d " + Printable(words.back()));
+          break;
+        }
+        case kPasswdPipe: {
+          const std::size_t pipe = text.rfind('|');
+          const std::string_view fed = text.substr(0, pipe);
+          const std::size_t after = static_cast<std::size_t>(end);
+          if (fed.find_first_of("$`") != std::string_view::npos ||
+              (after < data.size() && (IsAlnum(data[after]) || data[after] == '_')))
+            break;
+          report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                 "A script sets a fixed account password by piping it into passwd",
+                 std::string(text.substr(0, text.find_first_of(" \t"))) + " **** | passwd");
+          break;
+        }
+        case kPyUnverified:
+        case kGitSslVerify:
+        case kGitNoVerify:
+        case kInsecureOption:
+          report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
+                 "Certificate verification is switched off", Printable(Trim(line.text)));
+          break;
         case kChpasswd:
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
                  "A script sets a fixed account password with chpasswd",
@@ -815,13 +942,19 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
     }
     return false;
   }();
-  const bool inittab = EndsWith(path, "/etc/inittab");
-  const bool sshd = EndsWith(path, "/sshd_config");
-  if (!init && !sshd)
+  const bool inittab = EndsWith(path, "/etc/inittab") || EndsWith(path, "/etc_ro/inittab");
+  const bool sshd =
+      EndsWith(path, "/sshd_config") ||
+      (path.find("/sshd_config.d/") != std::string_view::npos && EndsWith(path, ".conf"));
+  const bool dropbear = EndsWith(path, "/etc/config/dropbear");  // OpenWrt UCI
+  if (!init && !sshd && !dropbear)
     return;
   static const std::set<std::string_view> kPlaintext = {
-      "telnetd", "utelnetd",  "in.telnetd", "rlogind", "in.rlogind", "rshd",    "in.rshd",
-      "rexecd",  "in.rexecd", "ftpd",       "in.ftpd", "tftpd",      "in.tftpd"};
+      "telnetd",  "utelnetd", "in.telnetd", "rlogind",    "in.rlogind", "rshd",
+      "in.rshd",  "rexecd",   "in.rexecd",  "ftpd",       "in.ftpd",    "tftpd",
+      "in.tftpd", "vsftpd",   "proftpd",    "in.proftpd", "pure-ftpd"};
+  std::string root_password_auth;
+  std::size_t root_password_at = 0;
   static const std::set<std::string_view> kDebug = {"adbd", "gdbserver", "gdbserver64"};
   std::string permit_root;
   std::string password_auth;
@@ -830,7 +963,7 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
   for (const std::string_view raw_line : SplitLines(data)) {
     const std::size_t line_start = at;
     at += raw_line.size() + 1;
-    if (IsComment(raw_line))
+    if (IsComment(raw_line, dash_comments))
       continue;
     const Line line{line_start, raw_line};
     const std::string_view trimmed = Trim(raw_line);
@@ -847,15 +980,35 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       }
       continue;
     }
-    std::vector<std::string_view> tokens = Split(trimmed, " \t;&|()`'\"");
-    bool stop = false;
-    for (const std::string_view token : tokens) {
-      if (token == "kill" || token == "killall" || token == "stop" || token == "pkill" ||
-          token == "disable" || token == "rm" || token == "echo") {
-        stop = true;
+    if (dropbear) {
+      const auto words = Split(trimmed, " \t'\"");
+      if (words.size() >= 3 && words[0] == "option") {
+        const std::string key = Lower(words[1]);
+        const std::string value = Lower(words[2]);
+        const bool on = value == "on" || value == "1" || value == "yes" || value == "true";
+        if (key == "rootpasswordauth") {
+          root_password_auth = on ? "on" : "off";
+          root_password_at = line_start;
+        }
+        if (key == "passwordauth")
+          password_auth = on ? "on" : "off";
       }
+      continue;
     }
-    if (!stop && !xinetd_disabled) {
+    for (const std::string_view command : ShellCommands(trimmed)) {
+      if (xinetd_disabled)
+        break;
+      const std::vector<std::string_view> tokens = Split(command, " \t()`'\"");
+      // A command that prints, stops or removes something starts nothing.
+      bool stop = !tokens.empty() && (tokens[0] == "echo" || tokens[0] == "printf");
+      for (const std::string_view token : tokens) {
+        if (token == "kill" || token == "killall" || token == "stop" || token == "pkill" ||
+            token == "disable" || token == "rm") {
+          stop = true;
+        }
+      }
+      if (stop)
+        continue;
       for (std::string_view token : tokens) {
         if (token.find('=') != std::string_view::npos)
           token = token.substr(token.find('=') + 1);
@@ -897,6 +1050,18 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                (words.size() > 1 && Shells().count(words[1]) > 0))) {
             root_shell = true;
           }
+          // cttyhack /bin/sh: a shell on the controlling tty.
+          if (Basename(program) == "cttyhack" && words.size() > 1 &&
+              Shells().count(Basename(words[1])) > 0) {
+            root_shell = true;
+          }
+          // login -f root: logged in without authentication.
+          if (Basename(program) == "login") {
+            for (std::size_t i = 1; i + 1 < words.size(); ++i) {
+              if (words[i] == "-f" && words[i + 1] == "root")
+                root_shell = true;
+            }
+          }
         }
       }
     }
@@ -917,6 +1082,12 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       report(line, "FW-CONSOLE-ROOT-SHELL", Severity::kCritical, {"5.6-4", "5.1-1"},
              "A console gives a root shell without asking for a password", Printable(trimmed));
     }
+  }
+  if (dropbear && root_password_auth == "on" && password_auth != "off") {
+    report(Line{root_password_at, {}}, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
+           "dropbear allows root to log in with a password",
+           "option RootPasswordAuth 'on'; PasswordAuth " +
+               (password_auth.empty() ? std::string("(default on)") : password_auth));
   }
   if (sshd && permit_root == "yes" && password_auth != "no") {
     report(Line{permit_root_at, {}}, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
@@ -987,9 +1158,28 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
     std::string matched_list;
     if (!hopeless && CryptMatches(user, hash))
       matched_list = "the account name";
+    // The known-default passwords of this account name come first, so a
+    // pair such as pi/raspberry is found within a slow scheme's budget.
+    const std::string pair_prefix = user + "\n";
+    std::size_t pair_tries = 0;
+    std::set<std::string_view> tried;
+    for (const std::string& entry : default_passwords_) {
+      if (!matched_list.empty() || pair_tries >= default_budget)
+        break;
+      if (!StartsWith(entry, pair_prefix))
+        continue;
+      ++pair_tries;
+      const std::string password = entry.substr(pair_prefix.size());
+      tried.insert(std::string_view(entry).substr(pair_prefix.size()));
+      if (CryptMatches(password, hash))
+        matched_list = "the known-default credentials for this account name";
+    }
     for (std::size_t i = 0;
          matched_list.empty() && i < std::min(default_budget, default_passwords_.size()); ++i) {
-      if (CryptMatches(default_passwords_[i], hash))
+      const std::string& candidate = default_passwords_[i];
+      if (candidate.find('\n') != std::string::npos || tried.count(candidate) > 0)
+        continue;
+      if (CryptMatches(candidate, hash))
         matched_list = "the known-default password list";
     }
     for (std::size_t i = 0;

@@ -215,6 +215,136 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "password=\"my.secret.value\"\n",
        {"FW-HARDCODED-PASSWORD"}},
       {"dbpass", "/etc/app.conf", "dbpass=Zx81secret\n", {"FW-HARDCODED-PASSWORD"}},
+      // 5.1: hard-coded passwords in other syntaxes.
+      {"json password",
+       "/etc/app/config.json",
+       "{\n  \"user\": \"admin\",\n  \"password\": \"Adm1nPass!\"\n}\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"json password hint", "/etc/app/ui.json", "{\"passwordHint\": \"Your pet\"}\n", {}},
+      {"uci password",
+       "/etc/config/mwan",
+       "config login\n\toption username 'admin'\n\toption password 'SuperSecret1'\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"prose about a password", "/usr/share/doc/x.txt", "Enter the password 'twice' here\n", {}},
+      {"xml password",
+       "/etc/device.xml",
+       "<Account><Password>Xml0Secret</Password></Account>\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"html password field", "/www/login.html", "<input type=\"password\">Password</b>\n", {}},
+      {"php define",
+       "/www/config.php",
+       "<?php\ndefine(\"DB_PASSWORD\", \"Php5ecret\");\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"php define from env",
+       "/www/config.php",
+       "define(\"DB_PASSWORD\", getenv(\"DB_PASSWORD\"));\n",
+       {}},
+      {"wpa psk",
+       "/etc/wpa_supplicant.conf",
+       "network={\n ssid=\"home\"\n psk=\"correcthorse\"\n}\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"hostapd passphrase",
+       "/etc/hostapd.conf",
+       "wpa_passphrase=Wifi12345\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"passwd -d", "/etc/init.d/rcS", "#!/bin/sh\npasswd -d root\n", {"FW-EMPTY-PASSWORD"}},
+      {"echo into passwd",
+       "/etc/init.d/S50setup",
+       "echo -e \"admin\\nadmin\" | passwd root\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"variable into passwd", "/etc/init.d/S50setup", "echo \"$PW\" | passwd root\n", {}},
+      // 5.6: consoles and services.
+      {"login -f root",
+       "/etc/inittab",
+       "ttyS0::respawn:/bin/login -f root\n",
+       {"FW-CONSOLE-ROOT-SHELL"}},
+      {"login asks", "/etc/inittab", "ttyS0::respawn:/bin/login\n", {}},
+      {"cttyhack shell",
+       "/etc/inittab",
+       "::respawn:/bin/cttyhack /bin/sh\n",
+       {"FW-CONSOLE-ROOT-SHELL"}},
+      {"cttyhack login", "/etc/inittab", "::respawn:/bin/cttyhack /bin/login\n", {}},
+      {"etc_ro inittab", "/etc_ro/inittab", "::respawn:-/bin/sh\n", {"FW-CONSOLE-ROOT-SHELL"}},
+      {"echo before telnetd",
+       "/etc/init.d/rcS",
+       "echo \"start\"; telnetd -l /bin/sh &\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"echo after telnetd",
+       "/etc/init.d/rcS",
+       "/usr/sbin/telnetd -l /bin/sh || echo failed\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"telnetd only echoed", "/etc/init.d/rcS", "echo \"no telnetd; ftpd here\"\n", {}},
+      {"etc_ro rcS", "/etc_ro/rcS", "telnetd &\n", {"FW-PLAINTEXT-SERVICE"}},
+      {"usr etc init.d", "/usr/etc/init.d/S50ftp", "vsftpd &\n", {"FW-PLAINTEXT-SERVICE"}},
+      {"runit run", "/etc/sv/telnet/run", "#!/bin/sh\nexec telnetd -F\n", {"FW-PLAINTEXT-SERVICE"}},
+      {"runit log run", "/etc/sv/telnet/log/config", "telnetd\n", {}},
+      {"proftpd",
+       "/etc/init.d/proftpd",
+       "start-stop-daemon -S -x /usr/sbin/proftpd\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"pure-ftpd", "/etc/init.d/S70ftp", "/usr/sbin/pure-ftpd -B\n", {"FW-PLAINTEXT-SERVICE"}},
+      {"sshd drop-in",
+       "/etc/ssh/sshd_config.d/50-root.conf",
+       "PermitRootLogin yes\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear uci root password",
+       "/etc/config/dropbear",
+       "config dropbear\n\toption PasswordAuth 'on'\n\toption RootPasswordAuth 'on'\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear uci default password auth",
+       "/etc/config/dropbear",
+       "config dropbear\n\toption RootPasswordAuth 'on'\n\toption Port '22'\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear uci no root password",
+       "/etc/config/dropbear",
+       "config dropbear\n\toption PasswordAuth 'on'\n\toption RootPasswordAuth 'off'\n",
+       {}},
+      {"dropbear uci passwords off",
+       "/etc/config/dropbear",
+       "config dropbear\n\toption PasswordAuth 'off'\n\toption RootPasswordAuth 'on'\n",
+       {}},
+      // 5.5: verification and protocols.
+      {"curl -sk", "/usr/bin/fetch.sh", "curl -sk https://x.example/\n", {"FW-TLS-NO-VERIFY"}},
+      {"curl -fsSLk",
+       "/usr/bin/fetch.sh",
+       "curl -fsSLk -o /tmp/a https://x/\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"curl -sS", "/usr/bin/fetch.sh", "curl -sS -o /tmp/k https://x/\n", {}},
+      {"continued no-check-certificate",
+       "/usr/bin/fetch.sh",
+       "wget -O /tmp/a \\\n  --no-check-certificate https://x/\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"sql comment", "/usr/share/db.sql", "-- wget --no-check-certificate\n", {}},
+      {"php curlopt",
+       "/www/api.php",
+       "curl_setopt_array($ch, [CURLOPT_SSL_VERIFYPEER => false]);\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"php curlopt true", "/www/api.php", "CURLOPT_SSL_VERIFYPEER => true,\n", {}},
+      {"curl tlsv1.0", "/usr/bin/fetch.sh", "curl --tlsv1.0 https://x/\n", {"FW-TLS-OLD-PROTOCOL"}},
+      {"curl tlsv1 or newer", "/usr/bin/fetch.sh", "curl --tlsv1 https://x/\n", {}},
+      {"curl tlsv1.2", "/usr/bin/fetch.sh", "curl --tlsv1.2 https://x/\n", {}},
+      {"python unverified context",
+       "/usr/lib/python3/app.py",
+       "ctx = ssl._create_unverified_context()\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"git sslverify command",
+       "/etc/init.d/S90sync",
+       "git config --global http.sslVerify false\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"git config file",
+       "/root/.gitconfig",
+       "[http]\n\tsslVerify = false\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"git sslverify true", "/root/.gitconfig", "[http]\n\tsslVerify = true\n", {}},
+      {"git no verify env",
+       "/etc/profile.d/git.sh",
+       "export GIT_SSL_NO_VERIFY=1\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"mosquitto bridge insecure",
+       "/etc/mosquitto/mosquitto.conf",
+       "connection cloud\nbridge_insecure true\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"mosquitto bridge secure", "/etc/mosquitto/mosquitto.conf", "bridge_insecure false\n", {}},
   };
   auto checker = MakeChecker();
   auto portable = MakeChecker(ScannerEngine::kPortable);
@@ -243,6 +373,30 @@ TEST(CheckerTest, FindsDefaultPasswordsInEveryHashScheme) {
       EXPECT_EQ(f.evidence.find(root_hash.substr(root_hash.size() - 8)), std::string::npos)
           << "hash must be masked";
     }
+  }
+}
+
+TEST(CheckerTest, TriesTheDefaultPasswordsOfTheAccountNameFirst) {
+  auto checker = MakeChecker();
+  const struct {
+    const char* prefix;
+    const char* user;
+    const char* password;
+  } cases[] = {
+      {"$y$", "pi", "raspberry"},
+      {"$y$", "websecadm", "changeme"},
+      {"$2b$", "dpn", "changeme"},
+      {"$6$", "admin", "changeme"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.prefix) + c.user);
+    const std::string shadow =
+        std::string(c.user) + ":" + Hash(c.prefix, c.password) + ":19000:0:99999:7:::\n";
+    FileResults results;
+    checker->CheckFile(File("/etc/shadow", shadow), &results);
+    ASSERT_EQ(results.findings.size(), 1U);
+    EXPECT_EQ(results.findings[0].rule_id, "FW-DEFAULT-PASSWORD");
+    EXPECT_EQ(results.findings[0].evidence.find(c.password), std::string::npos);
   }
 }
 
