@@ -1,5 +1,6 @@
 // SquashFS through libsquashfs (squashfs-tools-ng), read from memory.
 #include <libdeflate.h>
+#include <lzo/lzo1x.h>
 #include <sqfs/block.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -50,6 +52,43 @@ sqfs_object_t* MemoryCopy(const sqfs_object_t*) {
   return nullptr;
 }
 
+// A decoder for LZO squashfs, which libsquashfs is often built without:
+// blocks are plain lzo1x streams (any lzo1x compression level decodes with
+// lzo1x_decompress_safe). Lives on the stack of ReadSquashfs, so destroy
+// does nothing and copy is refused.
+struct LzoDecoder {
+  sqfs_compressor_t compressor;  // First member: libsquashfs sees a sqfs_compressor_t*.
+  sqfs_u32 block_size = 0;
+};
+
+void LzoDestroy(sqfs_object_t*) {
+}
+sqfs_object_t* LzoCopy(const sqfs_object_t*) {
+  return nullptr;
+}
+void LzoConfiguration(const sqfs_compressor_t* compressor, sqfs_compressor_config_t* config) {
+  std::memset(config, 0, sizeof(*config));
+  config->id = SQFS_COMP_LZO;
+  config->block_size = reinterpret_cast<const LzoDecoder*>(compressor)->block_size;
+  config->flags = SQFS_COMP_FLAG_UNCOMPRESS;
+}
+int LzoWriteOptions(sqfs_compressor_t*, sqfs_file_t*) {
+  return SQFS_ERROR_UNSUPPORTED;
+}
+int LzoReadOptions(sqfs_compressor_t*, sqfs_file_t*) {
+  return 0;  // Options (algorithm, level) only matter when compressing.
+}
+sqfs_s32 LzoDecodeBlock(
+    sqfs_compressor_t*, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
+  lzo_uint produced = outsize;
+  const int status = lzo1x_decompress_safe(in, size, out, &produced, nullptr);
+  if (status == LZO_E_OUTPUT_OVERRUN)
+    return 0;  // "Output buffer too small" in libsquashfs's terms.
+  if (status != LZO_E_OK || produced > 0x7FFFFFFFU)
+    return SQFS_ERROR_CORRUPTED;
+  return static_cast<sqfs_s32>(produced);
+}
+
 // Owns the libsquashfs objects of one image.
 struct Readers {
   sqfs_compressor_t* compressor = nullptr;
@@ -60,6 +99,7 @@ struct Readers {
   Readers() = default;
   Readers(const Readers&) = delete;
   Readers& operator=(const Readers&) = delete;
+  bool own_compressor = true;  // False for the LzoDecoder on the stack.
   ~Readers() {
     if (root != nullptr)
       sqfs_dir_tree_destroy(root);
@@ -69,7 +109,7 @@ struct Readers {
       sqfs_destroy(dirs);
     if (ids != nullptr)
       sqfs_destroy(ids);
-    if (compressor != nullptr)
+    if (compressor != nullptr && own_compressor)
       sqfs_destroy(compressor);
   }
 };
@@ -107,10 +147,39 @@ struct Walker {
   bool gzip;
   const std::string& chain;
   unsigned depth;
-  std::uint64_t budget;  // Ratio bound for this filesystem.
-  std::uint64_t produced = 0;
+  // Decompression-bomb defence. Each file may decode up to max_ratio times
+  // the bytes it occupies on disk ("earned"), so an ordinary file is always
+  // read whole, whatever came before it. Bytes beyond that (files of zeros,
+  // sparse blocks, blocks shared by deduplicated files) come from `pool`,
+  // one allowance of max(ratio_floor_bytes, max_ratio * filesystem size)
+  // for the whole filesystem: once a compressible file has used it up,
+  // later compressible files are cut at what they earned, with a note.
+  std::uint64_t pool;
+  std::set<std::uint64_t> block_lists;  // Block starts already earned (dedup).
   Inflater inflater;
   std::string scratch;  // One block, for a block cut short by a size limit.
+
+  // Bytes of `inode` (a file of `size` bytes) on disk that no earlier file
+  // shares: its data blocks, and its tail in a fragment counted at its size.
+  std::uint64_t OwnBytes(const sqfs_inode_generic_t* inode, std::uint64_t size) {
+    sqfs_u64 start = 0;
+    sqfs_u32 fragment_index = 0xFFFFFFFFU;
+    sqfs_u32 fragment_offset = 0;
+    if (sqfs_inode_get_file_block_start(inode, &start) != 0 ||
+        sqfs_inode_get_frag_location(inode, &fragment_index, &fragment_offset) != 0) {
+      return 0;
+    }
+    const std::size_t blocks = sqfs_inode_get_file_block_count(inode);
+    std::uint64_t own = 0;
+    if (blocks > 0 && block_lists.insert(start).second) {
+      for (std::size_t i = 0; i < blocks; ++i)
+        own += SQFS_ON_DISK_BLOCK_SIZE(inode->extra[i]);
+    }
+    const std::uint64_t in_blocks = std::uint64_t{block_size} * blocks;
+    if (fragment_index != 0xFFFFFFFFU && size > in_blocks)
+      own += std::min<std::uint64_t>(size - in_blocks, block_size);
+    return own;
+  }
 
   // Decodes one compressed data block of `expected` bytes into `out`;
   // false when the block is damaged.
@@ -313,8 +382,9 @@ struct Walker {
         sqfs_u64 size = 0;
         if (sqfs_inode_get_file_size(inode, &size) != 0)
           return;
-        const std::uint64_t limits_cap = unpacker.limits().max_file_bytes;
-        const std::uint64_t cap = std::min(limits_cap, budget - std::min(budget, produced));
+        const UnpackLimits& limits = unpacker.limits();
+        const std::uint64_t earned = limits.max_ratio * OwnBytes(inode, size);
+        const std::uint64_t cap = std::min(limits.max_file_bytes, earned + pool);
         if (size > cap) {
           unpacker.Note(chain, "file '" + path + "' (" + std::to_string(size) +
                                    " bytes) exceeds the size or ratio limit; only its first " +
@@ -328,7 +398,8 @@ struct Walker {
                                    std::to_string(file.data.size()) +
                                    " bytes (damaged data block)");
         }
-        produced += file.data.size();
+        const std::uint64_t beyond = take > earned ? take - earned : 0;
+        pool -= std::min(pool, beyond);
         break;
       }
       default:
@@ -367,11 +438,23 @@ std::uint64_t ReadSquashfs(Unpacker& unpacker,
   }
   memory.data = data.substr(0, static_cast<std::size_t>(extent));
 
+  LzoDecoder lzo{};
+  lzo.compressor.base.destroy = LzoDestroy;
+  lzo.compressor.base.copy = LzoCopy;
+  lzo.compressor.get_configuration = LzoConfiguration;
+  lzo.compressor.write_options = LzoWriteOptions;
+  lzo.compressor.read_options = LzoReadOptions;
+  lzo.compressor.do_block = LzoDecodeBlock;
+  lzo.block_size = super.block_size;
   Readers readers;
   sqfs_compressor_config_t config{};
-  if (sqfs_compressor_config_init(&config, static_cast<SQFS_COMPRESSOR>(super.compression_id),
-                                  super.block_size, SQFS_COMP_FLAG_UNCOMPRESS) != 0 ||
-      sqfs_compressor_create(&config, &readers.compressor) != 0) {
+  if (super.compression_id == SQFS_COMP_LZO) {
+    readers.compressor = &lzo.compressor;
+    readers.own_compressor = false;
+  } else if (sqfs_compressor_config_init(&config,
+                                         static_cast<SQFS_COMPRESSOR>(super.compression_id),
+                                         super.block_size, SQFS_COMP_FLAG_UNCOMPRESS) != 0 ||
+             sqfs_compressor_create(&config, &readers.compressor) != 0) {
     unpacker.Note(chain, "squashfs compressor id " + std::to_string(super.compression_id) +
                              " is not supported by libsquashfs here; scanned as raw data");
     return 0;
@@ -406,7 +489,7 @@ std::uint64_t ReadSquashfs(Unpacker& unpacker,
                 chain,
                 depth,
                 std::max(limits.ratio_floor_bytes, limits.max_ratio * extent),
-                0,
+                {},
                 {},
                 {}};
   walker.Walk(readers.root, "", 0);

@@ -4,9 +4,12 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <utility>
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "firmware/bytes.h"
 #include "firmware/headers.h"
@@ -75,6 +78,117 @@ std::uint64_t Fingerprint(std::string_view blob) {
   const std::uint64_t head = std::hash<std::string_view>{}(blob.substr(0, edge));
   const std::uint64_t tail = std::hash<std::string_view>{}(blob.substr(blob.size() - edge));
   return (head * 0x9E3779B97F4A7C15ULL) ^ tail ^ (blob.size() << 1);
+}
+
+// A cpio header worth handing to libarchive: the digits of every field,
+// a name size of 1..4096 with the NUL where it says, a data size within
+// the blob. Without this, a run of "070701" made libarchive resynchronise
+// from every offset (quadratic time).
+bool LooksLikeCpio(std::string_view data, std::size_t at) {
+  const std::size_t left = data.size() - at;
+  auto field = [&](std::size_t offset, std::size_t length, unsigned base, std::uint64_t* value) {
+    std::uint64_t result = 0;
+    for (std::size_t i = 0; i < length; ++i) {
+      const char c = data[at + offset + i];
+      unsigned digit = 0;
+      if (c >= '0' && c <= '9') {
+        digit = static_cast<unsigned>(c - '0');
+      } else if (base == 16 && c >= 'a' && c <= 'f') {
+        digit = static_cast<unsigned>(c - 'a' + 10);
+      } else if (base == 16 && c >= 'A' && c <= 'F') {
+        digit = static_cast<unsigned>(c - 'A' + 10);
+      } else {
+        return false;
+      }
+      if (digit >= base)
+        return false;
+      result = result * base + digit;
+    }
+    *value = result;
+    return true;
+  };
+  std::size_t header = 0;
+  std::uint64_t name_size = 0;
+  std::uint64_t file_size = 0;
+  if (data[at + 5] == '7') {  // odc: 76 bytes of octal fields.
+    header = 76;
+    if (left < header)
+      return false;
+    std::uint64_t ignored = 0;
+    for (std::size_t offset = 6; offset < 48; offset += 6) {
+      if (!field(offset, 6, 8, &ignored))
+        return false;
+    }
+    if (!field(48, 11, 8, &ignored) || !field(59, 6, 8, &name_size) ||
+        !field(65, 11, 8, &file_size))
+      return false;
+  } else {  // newc / crc: 13 fields of 8 hex digits.
+    header = 110;
+    if (left < header)
+      return false;
+    std::uint64_t value = 0;
+    for (std::size_t index = 0; index < 13; ++index) {
+      if (!field(6 + index * 8, 8, 16, &value))
+        return false;
+      if (index == 6)
+        file_size = value;
+      if (index == 11)
+        name_size = value;
+    }
+  }
+  return name_size >= 1 && name_size <= 4096 && header + name_size <= left &&
+         data[at + header + name_size - 1] == '\0' && file_size <= left - header - name_size;
+}
+
+// Decodes as much of a gzip stream (members one after another) as zlib
+// can, up to `cap` bytes. libarchive drops the last buffer of output when
+// its input ends early; zlib hands out everything before the cut.
+std::string InflatePrefix(std::string_view stream, std::uint64_t cap) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK)
+    return {};
+  std::string out;
+  std::array<unsigned char, 1 << 16> buffer{};
+  z.next_in = const_cast<Bytef*>(UnsignedBytes(stream));
+  z.avail_in = static_cast<uInt>(std::min<std::size_t>(stream.size(), 0x7FFFFFFFU));
+  while (out.size() < cap) {
+    z.next_out = buffer.data();
+    z.avail_out = static_cast<uInt>(buffer.size());
+    const int status = inflate(&z, Z_NO_FLUSH);
+    const std::size_t produced = buffer.size() - z.avail_out;
+    out.append(reinterpret_cast<const char*>(buffer.data()),
+               static_cast<std::size_t>(std::min<std::uint64_t>(produced, cap - out.size())));
+    if (status == Z_STREAM_END && z.avail_in >= 2 && z.next_in[0] == 0x1F && z.next_in[1] == 0x8B &&
+        inflateReset(&z) == Z_OK) {
+      continue;
+    }
+    if (status != Z_OK)
+      break;
+  }
+  inflateEnd(&z);
+  return out;
+}
+
+// "/a/b.xml.gz" -> "/a/b.xml", "/a/x.tgz" -> "/a/x.tar"; a name without a
+// compression suffix is kept.
+std::string StripCompressionSuffix(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash + 2))
+    return path;
+  std::string suffix = path.substr(dot + 1);
+  for (char& c : suffix)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const std::string_view strip :
+       {"gz", "gzip", "z", "xz", "bz2", "bz", "zst", "zstd", "lzma"}) {
+    if (suffix == strip)
+      return path.substr(0, dot);
+  }
+  for (const std::string_view tar : {"tgz", "tbz", "tbz2", "txz", "tzst"}) {
+    if (suffix == tar)
+      return path.substr(0, dot) + ".tar";
+  }
+  return path;
 }
 
 bool LooksLikeLzma(std::string_view data, std::size_t at) {
@@ -200,6 +314,7 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   std::vector<Region> regions;
   if (EnterBlob(blob, chain, depth)) {
     std::uint64_t next_free = 0;
+    std::uint64_t failed_probes = 0;
     const unsigned char* bytes = UnsignedBytes(blob);
     for (std::size_t i = 0; i < blob.size(); ++i) {
       if (!kFirstBytes[bytes[i]])
@@ -209,12 +324,24 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
       if (i < next_free)
         continue;
       Region region;
-      if (TryContainer(owner, blob, i, chain, depth, &region) && region.start >= next_free) {
+      const Probe probe = TryContainer(owner, blob, i, chain, depth, &region);
+      if (probe == Probe::kFound && region.start >= next_free) {
         if (region.end > region.start) {
           regions.push_back(region);
           next_free = region.end;
           i = static_cast<std::size_t>(region.end) - 1;
+        } else if (region.skip_end > i) {
+          // A compressed stream: its bytes stay raw data, but no container
+          // starts inside what its decoder consumed (each member of a
+          // concatenated gzip would otherwise decode all that follow).
+          next_free = region.skip_end;
         }
+      } else if (probe == Probe::kFailed && ++failed_probes >= kMaxFailedProbes) {
+        Note(chain, std::to_string(failed_probes) +
+                        " container signatures in this data were not valid containers; stopped "
+                        "looking for more after offset " +
+                        FormatHex(i) + " (the rest is scanned as raw data)");
+        break;
       }
       if (budget_exhausted_)
         break;
@@ -223,7 +350,7 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   }
   // Everything no container claimed is scanned as raw bytes.
   std::uint64_t at = 0;
-  regions.push_back(Region{blob.size(), blob.size()});
+  regions.push_back(Region{blob.size(), blob.size(), 0});
   for (const Region& region : regions) {
     if (region.start > at) {
       ExtractedFile raw;
@@ -239,12 +366,12 @@ void Unpacker::Carve(const std::shared_ptr<const std::string>& owner,
   }
 }
 
-bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
-                            std::string_view blob,
-                            std::size_t at,
-                            const std::string& chain,
-                            unsigned depth,
-                            Region* region) {
+Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
+                                       std::string_view blob,
+                                       std::size_t at,
+                                       const std::string& chain,
+                                       unsigned depth,
+                                       Region* region) {
   const auto byte = static_cast<unsigned char>(blob[at]);
   std::size_t start = at;
   std::string_view kind;
@@ -270,8 +397,10 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     kind = "zstd";
   } else if (byte == 0x5D && LooksLikeLzma(blob, at)) {
     kind = "lzma";
-  } else if (byte == '0' && (StartsWith(blob, at, "070701") || StartsWith(blob, at, "070702") ||
-                             StartsWith(blob, at, "070707"))) {
+  } else if (byte == '0' &&
+             (StartsWith(blob, at, "070701") || StartsWith(blob, at, "070702") ||
+              StartsWith(blob, at, "070707")) &&
+             LooksLikeCpio(blob, at)) {
     kind = "cpio";
   } else if (byte == 'u' && StartsWith(blob, at, "ustar") && at >= 257) {
     kind = "tar";
@@ -290,7 +419,7 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
     kind = "ext";
     start = at - 1080;
   } else {
-    return false;
+    return Probe::kNoMagic;
   }
   const std::string_view data = blob.substr(start);
   const std::string child = chain + " > " + std::string(kind) + "@" + FormatHex(start);
@@ -300,7 +429,7 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
       depth + 1 > limits_.max_depth) {
     Note(child, "nesting depth limit (" + std::to_string(limits_.max_depth) +
                     ") reached; scanned as raw data without unpacking");
-    return false;
+    return Probe::kNoMagic;
   }
   if (kind == "squashfs") {
     used = ReadSquashfs(*this, owner, data, child, depth + 1);
@@ -317,20 +446,21 @@ bool Unpacker::TryContainer(const std::shared_ptr<const std::string>& owner,
   } else if (kind == "trx") {
     used = ReadTrx(owner, data, child, depth + 1);
   } else if (kind == "cpio" || kind == "tar" || kind == "zip") {
-    used = ReadArchive(owner, data, kind, child, depth + 1);
+    used = ReadArchive(owner, data, kind, child, depth + 1, false);
   } else {
     // Compressed streams: their length is only known to the decoder, so
     // the carver keeps looking inside them (region of length 0).
-    if (Decompress(data, kind, child, depth + 1) == 0)
-      return false;
-    *region = Region{start, start};
-    return true;
+    const std::uint64_t consumed = Decompress(data, kind, child, depth + 1);
+    if (consumed == 0)
+      return Probe::kFailed;
+    *region = Region{start, start, start + std::min<std::uint64_t>(consumed, data.size())};
+    return Probe::kFound;
   }
   if (used == 0)
-    return false;
+    return Probe::kFailed;
   containers_.push_back(child);
-  *region = Region{start, start + std::min<std::uint64_t>(used, data.size())};
-  return true;
+  *region = Region{start, start + std::min<std::uint64_t>(used, data.size()), 0};
+  return Probe::kFound;
 }
 
 void Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
@@ -349,23 +479,38 @@ void Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
   if (at == std::string_view::npos)
     return;
   Region region;
+  // A compressed file is decoded into the file it stands for (see Decompress).
+  whole_file_ = at == 0 ? &file : nullptr;
   (void)TryContainer(file.owner, data, at, file.chain + " > " + file.path, depth, &region);
+  whole_file_ = nullptr;
 }
 
 std::uint64_t Unpacker::Decompress(std::string_view stream,
                                    std::string_view kind,
                                    const std::string& chain,
                                    unsigned depth) {
+  // Set by UnpackFileContents when `stream` is a whole file; taken here so
+  // that nested streams do not see it.
+  const ExtractedFile* const whole_file = std::exchange(whole_file_, nullptr);
   archive* reader = archive_read_new();
   if (reader == nullptr)
     return 0;
   archive_read_support_filter_all(reader);
   archive_read_support_format_raw(reader);
   std::string out;
-  bool ok = archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
+  const bool opened = archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
+  bool ok = opened && archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
   archive_entry* entry = nullptr;
-  ok = ok && archive_read_next_header(reader, &entry) == ARCHIVE_OK &&
-       archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
+  bool stream_error = false;
+  std::string error_text;
+  // Opening decodes the first block already for some decoders (bzip2).
+  if (!opened || (ok && archive_read_next_header(reader, &entry) != ARCHIVE_OK)) {
+    // A decoder was found for the stream but failed on its first block.
+    ok = false;
+    stream_error = true;
+    const char* why = archive_error_string(reader);
+    error_text = why != nullptr ? why : "unknown error";
+  }
   // libarchive peels stacked compression (gzip inside xz inside ...) in
   // one read; every layer beyond the first counts toward the depth bound.
   const unsigned extra_layers =
@@ -377,11 +522,11 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
     ok = false;
   }
   bool truncated = false;
-  bool stream_error = false;
+  std::uint64_t consumed = 0;
+  const std::uint64_t ratio_cap =
+      std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
+  const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
   if (ok) {
-    const std::uint64_t ratio_cap =
-        std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
-    const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
     std::array<char, 1 << 16> buffer{};
     while (true) {
       const la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
@@ -389,46 +534,110 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
         break;
       if (n < 0) {
         stream_error = true;
+        const char* why = archive_error_string(reader);
+        error_text = why != nullptr ? why : "unknown error";
         break;
       }
       if (out.size() + static_cast<std::size_t>(n) > cap) {
         truncated = true;
-        Note(chain, cap == ratio_cap
-                        ? "decompression stopped at " + std::to_string(cap) +
-                              " bytes: ratio above " + std::to_string(limits_.max_ratio) +
-                              " (possible decompression bomb); the rest was not unpacked"
-                        : "decompression stopped at the per-file limit of " + std::to_string(cap) +
-                              " bytes");
         break;
       }
       out.append(buffer.data(), static_cast<std::size_t>(n));
     }
   }
+  if (ok) {
+    // What the decoders took from `stream` (the bottom filter's position:
+    // exact, as libarchive counts only what a decoder consumed).
+    const la_int64_t taken = archive_filter_bytes(reader, -1);
+    consumed =
+        taken > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(taken), stream.size()) : 1;
+  }
   archive_read_free(reader);
-  if (!ok || out.empty()) {
+  if (truncated && cap == ratio_cap) {
+    // A compressible stream that holds a tar or cpio archive (a .tgz with
+    // a big file of zeros first): read the archive straight through the
+    // decoder with per-entry accounting, so one compressible entry cannot
+    // hide the ones after it.
+    const std::string_view archive_kind = StartsWith(out, 257, "ustar") ? "tar"
+                                          : StartsWith(out, 0, "07070") ? "cpio"
+                                                                        : "";
+    const std::string child = chain + " > " + std::string(archive_kind) + "@0x0";
+    if (!archive_kind.empty() &&
+        ReadArchive(nullptr, stream, archive_kind, child, depth + extra_layers + 1, true) > 0) {
+      containers_.push_back(chain);
+      containers_.push_back(child);
+      return std::max<std::uint64_t>(consumed, 1);
+    }
+  }
+  if (truncated) {
+    Note(chain, cap == ratio_cap ? "decompression stopped at " + std::to_string(cap) +
+                                       " bytes: ratio above " + std::to_string(limits_.max_ratio) +
+                                       " (possible decompression bomb); the rest was not unpacked"
+                                 : "decompression stopped at the per-file limit of " +
+                                       std::to_string(cap) + " bytes");
+  }
+  // A stream whose input ends early (a file or image cut short) is noted
+  // with what could be recovered, and that part is scanned.
+  const bool cut = stream_error && (error_text.find("runcated") != std::string::npos ||
+                                    error_text.find("premature") != std::string::npos ||
+                                    error_text.find("No progress") != std::string::npos);
+  if (cut && kind == "gzip") {
+    std::string prefix = InflatePrefix(stream, cap);
+    if (prefix.size() > out.size())
+      out = std::move(prefix);
+  }
+  if (out.empty()) {
+    if (cut) {
+      Note(chain, std::string(kind) + " stream truncated: its input ends before the stream does (" +
+                      error_text + "); nothing could be decoded, scanned as raw data");
+    }
     return 0;
   }
+  if (!ok && !cut)
+    return 0;
   if (stream_error && !truncated) {
-    Note(chain, std::string(kind) + " stream ended with an error after " +
-                    std::to_string(out.size()) + " bytes; the decoded part was scanned");
+    Note(chain, std::string(kind) + " stream " +
+                    (cut ? "truncated: its input ends before the stream does" : "damaged") + " (" +
+                    error_text + "); the first " + std::to_string(out.size()) +
+                    " decoded bytes were recovered and scanned");
   }
   if (!Reserve(out.size(), chain))
     return 0;
   containers_.push_back(chain);
   auto owned = std::make_shared<const std::string>(std::move(out));
+  if (whole_file != nullptr && whole_file->data.data() == stream.data() &&
+      depth + extra_layers <= limits_.max_depth) {
+    // "/etc/init.d/rcS.gz" holds "/etc/init.d/rcS": emit it as that regular
+    // file, so the checks read it as what it is (text, a tar, ...). Its
+    // permission metadata stays with the stored file: no setuid or
+    // world-write bits here, so such findings are not reported twice.
+    ExtractedFile decoded;
+    decoded.kind = ExtractedFile::Kind::kRegular;
+    decoded.path = StripCompressionSuffix(whole_file->path);
+    decoded.chain = chain;
+    decoded.mode = whole_file->mode & 0755U;
+    decoded.uid = whole_file->uid;
+    decoded.owner = owned;
+    decoded.data = std::string_view(*owned);
+    EmitFile(std::move(decoded), depth + extra_layers);
+    return std::max<std::uint64_t>(consumed, 1);
+  }
   Carve(owned, std::string_view(*owned), chain, depth + extra_layers);
-  return 1;
+  return std::max<std::uint64_t>(consumed, 1);
 }
 
 std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& owner,
                                     std::string_view data,
                                     std::string_view kind,
                                     const std::string& chain,
-                                    unsigned depth) {
+                                    unsigned depth,
+                                    bool compressed) {
   (void)owner;
   archive* reader = archive_read_new();
   if (reader == nullptr)
     return 0;
+  if (compressed)
+    archive_read_support_filter_all(reader);
   if (kind == "tar") {
     archive_read_support_format_tar(reader);
   } else if (kind == "cpio") {
@@ -446,10 +655,54 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
   std::uint64_t entries = 0;
   std::uint64_t end = 0;
   bool path_escape_noted = false;
+  // Through a decompressor (`compressed`), each entry may decode to
+  // max_ratio times the compressed bytes it took ("earned"); bytes beyond
+  // that come from `pool`, one ratio allowance for the whole stream. All
+  // the decoding, stored or skipped, is bounded by `work_cap`.
+  std::uint64_t pool = ratio_cap;
+  const std::uint64_t work_cap = std::max(limits_.max_file_bytes, ratio_cap);
+  bool work_exhausted = false;
+  std::string chunk;
+  auto within_work = [&] {
+    if (compressed && static_cast<std::uint64_t>(
+                          std::max<la_int64_t>(archive_filter_bytes(reader, 0), 0)) > work_cap) {
+      work_exhausted = true;
+    }
+    return !work_exhausted;
+  };
+  auto drain = [&] {
+    chunk.resize(1 << 16);
+    while (archive_read_data(reader, chunk.data(), chunk.size()) > 0) {
+      if (!within_work())
+        return false;
+    }
+    return within_work();
+  };
+  // Hard links: every name of a multiply linked file is emitted with the
+  // file's data. tar stores the data with the first name and later names
+  // as links to it; newc cpio stores it with the LAST name (libarchive
+  // turns every name after the first into a link to the first), so names
+  // seen before their data are held back until it arrives.
+  struct LinkGroup {
+    std::shared_ptr<const std::string> owner;
+    bool has_data = false;
+    std::vector<ExtractedFile> waiting;
+  };
+  std::map<std::string, LinkGroup> links;
+  auto emit_with = [&](ExtractedFile file, const LinkGroup& group) {
+    file.owner = group.owner;
+    file.data = group.owner != nullptr ? std::string_view(*group.owner) : std::string_view();
+    EmitFile(std::move(file), depth);
+  };
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
-  while ((status = archive_read_next_header(reader, &entry)) == ARCHIVE_OK ||
-         status == ARCHIVE_WARN) {
+  while (true) {
+    // libarchive would skip the rest of an entry's data without a bound.
+    if (compressed && entries > 0 && !drain())
+      break;
+    status = archive_read_next_header(reader, &entry);
+    if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
+      break;
     ++entries;
     const la_int64_t header_at = archive_read_header_position(reader);
     const char* name = archive_entry_pathname(entry);
@@ -466,6 +719,7 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     file.uid = static_cast<std::uint32_t>(archive_entry_uid(entry));
     const la_int64_t size = archive_entry_size(entry);
     const auto type = archive_entry_filetype(entry);
+    const char* hardlink = archive_entry_hardlink(entry);
     if (header_at >= 0) {
       end = std::max<std::uint64_t>(end,
                                     static_cast<std::uint64_t>(header_at) + 512 +
@@ -477,39 +731,114 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
       file.kind = ExtractedFile::Kind::kSymlink;
       const char* target = archive_entry_symlink(entry);
       file.link_target = target != nullptr ? target : "";
-    } else if (type == AE_IFREG && archive_entry_hardlink(entry) == nullptr) {
+    } else if (type == AE_IFREG || (hardlink != nullptr && type == 0)) {
       file.kind = ExtractedFile::Kind::kRegular;
+      const std::string key =
+          hardlink != nullptr ? NormalizeImagePath(hardlink, nullptr) : file.path;
       const std::uint64_t want = static_cast<std::uint64_t>(std::max<la_int64_t>(size, 0));
-      const std::uint64_t cap =
-          std::min(limits_.max_file_bytes, ratio_cap - std::min(ratio_cap, produced));
-      if (want > cap) {
-        Note(chain, "entry '" + file.path + "' (" + std::to_string(want) +
-                        " bytes) exceeds the size or ratio limit; only its first " +
-                        std::to_string(cap) + " bytes were scanned");
-      }
-      const std::uint64_t take = std::min(want, cap);
-      if (!Reserve(take, chain))
-        break;
-      auto content = std::make_shared<std::string>();
-      content->resize(static_cast<std::size_t>(take));
-      std::size_t got = 0;
-      while (got < content->size()) {
-        const la_ssize_t n =
-            archive_read_data(reader, content->data() + got, content->size() - got);
-        if (n <= 0)
+      if (want == 0 && hardlink != nullptr) {
+        // A later name of a file whose data came (or will come) elsewhere.
+        LinkGroup& group = links[key];
+        if (group.has_data) {
+          emit_with(std::move(file), group);
+        } else {
+          group.waiting.push_back(std::move(file));
+        }
+        if (budget_exhausted_ || files_exhausted_)
           break;
-        got += static_cast<std::size_t>(n);
+        continue;
       }
-      content->resize(got);
-      produced += got;
-      file.owner = content;
-      file.data = std::string_view(*content);
+      if (want == 0 && hardlink == nullptr && archive_entry_nlink(entry) > 1 && kind == "cpio") {
+        // newc: the first name of a linked file; its data comes with the last.
+        links[key].waiting.push_back(std::move(file));
+        continue;
+      }
+      auto content = std::make_shared<std::string>();
+      if (compressed) {
+        const std::uint64_t take = std::min(want, limits_.max_file_bytes);
+        const la_int64_t in_start = archive_filter_bytes(reader, -1);
+        auto earned = [&] {
+          return limits_.max_ratio * (static_cast<std::uint64_t>(std::max<la_int64_t>(
+                                          archive_filter_bytes(reader, -1) - in_start, 0)) +
+                                      1);
+        };
+        bool cut = want > take;
+        chunk.resize(1 << 16);
+        while (true) {
+          const la_ssize_t n = archive_read_data(reader, chunk.data(), chunk.size());
+          if (n <= 0 || !within_work())
+            break;
+          const std::uint64_t allowed = std::min(take, earned() + pool);
+          const std::uint64_t room = cut ? 0 : allowed - std::min(allowed, content->size());
+          if (room < static_cast<std::uint64_t>(n) && allowed < take)
+            cut = true;
+          content->append(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(
+                                            room, static_cast<std::uint64_t>(n))));
+        }
+        const std::uint64_t used = earned();
+        pool -= std::min(pool, content->size() > used ? content->size() - used : 0);
+        if (cut) {
+          Note(chain, "entry '" + file.path + "' (" + std::to_string(want) +
+                          " bytes) exceeds the size or ratio limit; only its first " +
+                          std::to_string(content->size()) + " bytes were scanned");
+        }
+        if (!Reserve(content->size(), chain))
+          break;
+      } else {
+        const std::uint64_t cap =
+            std::min(limits_.max_file_bytes, ratio_cap - std::min(ratio_cap, produced));
+        if (want > cap) {
+          Note(chain, "entry '" + file.path + "' (" + std::to_string(want) +
+                          " bytes) exceeds the size or ratio limit; only its first " +
+                          std::to_string(cap) + " bytes were scanned");
+        }
+        const std::uint64_t take = std::min(want, cap);
+        if (!Reserve(take, chain))
+          break;
+        content->resize(static_cast<std::size_t>(take));
+        std::size_t got = 0;
+        while (got < content->size()) {
+          const la_ssize_t n =
+              archive_read_data(reader, content->data() + got, content->size() - got);
+          if (n <= 0)
+            break;
+          got += static_cast<std::size_t>(n);
+        }
+        content->resize(got);
+        produced += got;
+      }
+      LinkGroup& group = links[key];
+      group.owner = content;
+      group.has_data = true;
+      std::vector<ExtractedFile> waiting = std::move(group.waiting);
+      group.waiting.clear();
+      emit_with(std::move(file), group);
+      for (ExtractedFile& other : waiting)
+        emit_with(std::move(other), group);
+      if (budget_exhausted_ || files_exhausted_)
+        break;
+      continue;
     } else {
       file.kind = ExtractedFile::Kind::kOther;
     }
     EmitFile(std::move(file), depth);
     if (budget_exhausted_ || files_exhausted_)
       break;
+  }
+  // Names whose data never arrived (a link to a missing file, or a
+  // truncated archive) are still reported, empty.
+  for (auto& [key, group] : links) {
+    if (group.waiting.empty() || budget_exhausted_ || files_exhausted_)
+      continue;
+    Note(chain, "hard link '" + group.waiting.front().path + "' to '" + key +
+                    "': the linked data is not in the archive; listed empty");
+    for (ExtractedFile& other : group.waiting)
+      emit_with(std::move(other), group);
+  }
+  if (work_exhausted) {
+    Note(chain, "stopped after decoding " + std::to_string(work_cap) +
+                    " bytes of this compressed archive (possible decompression bomb); the "
+                    "rest was not read");
   }
   if (status == ARCHIVE_FATAL && entries > 0) {
     const char* why = archive_error_string(reader);

@@ -71,7 +71,13 @@ class Unpacker {
   struct Region {
     std::uint64_t start = 0;
     std::uint64_t end = 0;
+    std::uint64_t skip_end = 0;  // Compressed streams: no container starts before this.
   };
+  enum class Probe { kNoMagic, kFailed, kFound };
+  // Failed container probes (a magic but no valid container) per blob
+  // before the carver stops looking: bounds the time hostile data full of
+  // magics can cost.
+  static constexpr std::uint64_t kMaxFailedProbes = 4096;
 
   // Looks for containers at every offset of a raw blob and emits the
   // regions between them as kRaw pseudo-files.
@@ -80,26 +86,31 @@ class Unpacker {
              const std::string& chain,
              unsigned depth);
   // Tries the container whose magic sits at `at` (the match position);
-  // returns the region it occupied, or nothing.
-  bool TryContainer(const std::shared_ptr<const std::string>& owner,
-                    std::string_view blob,
-                    std::size_t at,
-                    const std::string& chain,
-                    unsigned depth,
-                    Region* region);
+  // on kFound, `region` is what it occupied.
+  Probe TryContainer(const std::shared_ptr<const std::string>& owner,
+                     std::string_view blob,
+                     std::size_t at,
+                     const std::string& chain,
+                     unsigned depth,
+                     Region* region);
   // For files from filesystems: unpack only if a container starts at 0.
   void UnpackFileContents(const ExtractedFile& file, unsigned depth);
   bool EnterBlob(std::string_view blob, const std::string& chain, unsigned depth);
 
+  // Decodes a compressed stream and carves the result; returns how many
+  // bytes of `stream` the decoder consumed (0: not a valid stream).
   std::uint64_t Decompress(std::string_view stream,
                            std::string_view kind,
                            const std::string& chain,
                            unsigned depth);
+  // `compressed`: `data` is a compressed stream holding the archive, read
+  // through libarchive's decoders with a ratio allowance per entry.
   std::uint64_t ReadArchive(const std::shared_ptr<const std::string>& owner,
                             std::string_view data,
                             std::string_view kind,
                             const std::string& chain,
-                            unsigned depth);
+                            unsigned depth,
+                            bool compressed);
   std::uint64_t ReadUImage(const std::shared_ptr<const std::string>& owner,
                            std::string_view data,
                            const std::string& chain,
@@ -116,6 +127,7 @@ class Unpacker {
   std::vector<std::uint64_t> ancestors_;  // Fingerprints of the blobs being unpacked.
   std::uint64_t extracted_bytes_ = 0;
   std::uint64_t files_ = 0;
+  const ExtractedFile* whole_file_ = nullptr;  // See UnpackFileContents.
   bool budget_exhausted_ = false;
   bool files_exhausted_ = false;
 };

@@ -63,13 +63,13 @@ std::string MakeArchive(const std::vector<Entry>& entries,
   return buffer;
 }
 
-// A raw gzip stream of `data`.
-std::string Gzip(const std::string& data) {
+// A raw stream of `data` compressed with libarchive's filter `filter`.
+std::string Compress(const std::string& data, int filter) {
   std::string buffer(data.size() / 2 + (1 << 16), '\0');
   std::size_t used = 0;
   archive* writer = archive_write_new();
   archive_write_set_format_raw(writer);
-  archive_write_add_filter_gzip(writer);
+  archive_write_add_filter(writer, filter);
   archive_write_set_bytes_in_last_block(writer, 1);
   archive_write_open_memory(writer, buffer.data(), buffer.size(), &used);
   archive_entry* entry = archive_entry_new();
@@ -81,6 +81,10 @@ std::string Gzip(const std::string& data) {
   archive_write_free(writer);
   buffer.resize(used);
   return buffer;
+}
+
+std::string Gzip(const std::string& data) {
+  return Compress(data, ARCHIVE_FILTER_GZIP);
 }
 
 struct Collected {
@@ -205,7 +209,8 @@ TEST(UnpackerTest, CountsStackedCompressionLayersTowardTheDepthLimit) {
 
 // Writes `files` under a fresh folder, packs it with mksquashfs (gzip,
 // 4 KiB blocks) and returns the filesystem image; empty if mksquashfs fails.
-std::string MakeSquashfs(const std::map<std::string, std::string>& files) {
+std::string MakeSquashfs(const std::map<std::string, std::string>& files,
+                         const std::string& compressor = "gzip") {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("provisio-sqfs-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -214,8 +219,8 @@ std::string MakeSquashfs(const std::map<std::string, std::string>& files) {
     std::ofstream(dir / "root" / name, std::ios::binary) << content;
   }
   const std::string command = "mksquashfs '" + (dir / "root").string() + "' '" +
-                              (dir / "fs.sqfs").string() +
-                              "' -b 4096 -comp gzip -noappend -quiet -all-root >/dev/null 2>&1";
+                              (dir / "fs.sqfs").string() + "' -b 4096 -comp " + compressor +
+                              " -noappend -quiet -all-root >/dev/null 2>&1";
   std::string image;
   if (std::system(command.c_str()) == 0) {
     std::ifstream in(dir / "fs.sqfs", std::ios::binary);
@@ -263,6 +268,241 @@ TEST(UnpackerTest, ReadsSquashfsFilesOfEveryBlockLayoutByteForByte) {
     }
     EXPECT_EQ(AnyNoteContains(c, "exceeds the size or ratio limit"), max_file == 10000);
     EXPECT_FALSE(AnyNoteContains(c, "could not be read"));
+  }
+}
+
+// Writes `files` under a fresh folder, adds hard links (new name, existing
+// name), runs `pack` there (it writes ../out) and returns what it wrote;
+// empty when the tool is missing.
+std::string PackFolder(const std::map<std::string, std::string>& files,
+                       const std::vector<std::pair<std::string, std::string>>& hard_links,
+                       const std::string& pack) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("provisio-pack-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "root");
+  for (const auto& [name, content] : files) {
+    std::filesystem::create_directories((dir / "root" / name).parent_path());
+    std::ofstream(dir / "root" / name, std::ios::binary) << content;
+  }
+  for (const auto& [link, existing] : hard_links)
+    std::filesystem::create_hard_link(dir / "root" / existing, dir / "root" / link);
+  const std::string command =
+      "cd '" + (dir / "root").string() + "' && (" + pack + ") >/dev/null 2>&1";
+  std::string image;
+  if (std::system(command.c_str()) == 0) {
+    std::ifstream in(dir / "out", std::ios::binary);
+    image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::remove_all(dir);
+  return image;
+}
+
+TEST(UnpackerTest, GivesEveryNameOfAHardLinkedFileItsData) {
+  const std::string shadow = "root:$1$abc$def:0:0:99999:7:::\n";
+  struct Case {
+    const char* name;
+    const char* pack;
+  };
+  const Case cases[] = {
+      {"cpio newc", "find . | sort | cpio -o -H newc > ../out"},
+      {"cpio odc", "find . | sort | cpio -o -H odc > ../out"},
+      {"gnu tar", "tar -cf ../out --sort=name ."},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    // "shadow-" sorts after "shadow": each order of data and link is covered
+    // by the two link pairs.
+    const std::string image =
+        PackFolder({{"etc/shadow", shadow}, {"etc/b-first", "x\n"}},
+                   {{"etc/shadow-", "etc/shadow"}, {"etc/a", "etc/b-first"}}, k.pack);
+    if (image.empty())
+      GTEST_SKIP() << "cpio or tar is not installed";
+
+    Collected c = UnpackAll(image);
+
+    for (const char* path : {"/etc/shadow", "/etc/shadow-"}) {
+      SCOPED_TRACE(path);
+      ASSERT_EQ(c.files.count(path), 1U);
+      EXPECT_EQ(c.files[path].kind, ExtractedFile::Kind::kRegular);
+      EXPECT_EQ(c.files[path].data, shadow);
+    }
+    for (const char* path : {"/etc/a", "/etc/b-first"}) {
+      SCOPED_TRACE(path);
+      ASSERT_EQ(c.files.count(path), 1U);
+      EXPECT_EQ(c.files[path].data, "x\n");
+    }
+    EXPECT_FALSE(AnyNoteContains(c, "hard link"));
+  }
+}
+
+TEST(UnpackerTest, DecodesConcatenatedGzipMembersOnceNotFromEveryMember) {
+  // Every member offset used to decode all members after it (quadratic).
+  const std::string member = Gzip("AAAAAAAAAA");
+  std::string image;
+  while (image.size() < (64U << 10))
+    image += member;
+
+  Collected c = UnpackAll(image);
+
+  EXPECT_EQ(c.containers.size(), 1U);
+}
+
+TEST(UnpackerTest, HandsOnlyWellFormedCpioHeadersToLibarchive) {
+  // A bare magic is no header: libarchive would resynchronise from there
+  // (quadratic on a run of magics) and claim the real archive behind it.
+  const std::string cpio = MakeArchive({{"etc/passwd", "root:x:0:0::/root:/bin/sh\n"}}, false,
+                                       ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  const std::string odc =
+      MakeArchive({{"etc/group", "root:x:0:\n"}}, false, ARCHIVE_FORMAT_CPIO_POSIX);
+  const std::string image = "070701" + cpio + std::string(4096, '\0') + "070707" + odc;
+
+  Collected c = UnpackAll(image);
+
+  ASSERT_EQ(c.files.count("/etc/passwd"), 1U);
+  EXPECT_EQ(c.files["/etc/passwd"].chain, "image.bin > cpio@0x6");
+  ASSERT_EQ(c.files.count("/etc/group"), 1U);
+  EXPECT_EQ(c.files["/etc/group"].data, "root:x:0:\n");
+}
+
+TEST(UnpackerTest, StopsProbingAfterTooManyInvalidContainers) {
+  std::string image;
+  for (int i = 0; i < 5000; ++i)
+    image += "hsqs" + std::string(60, '\x01');
+
+  Collected c = UnpackAll(image);
+
+  EXPECT_TRUE(AnyNoteContains(c, "were not valid containers"));
+}
+
+TEST(UnpackerTest, ReadsEveryOrdinaryFileAfterAHugeCompressibleOneInSquashfs) {
+  // 20 MiB of zeros packs into a few KiB; it used to take the whole ratio
+  // budget of the filesystem, leaving 0 bytes for the files after it.
+  const std::string shadow = "root:$1$abc$def:0:0:99999:7:::\n";
+  const std::string fs = MakeSquashfs({{"a-swap.img", std::string(20U << 20, '\0')},
+                                       {"shadow", shadow},
+                                       {"zz-more.img", std::string(20U << 20, '\0')},
+                                       {"zz-passwd", "root:x:0:0::/root:/bin/sh\n"}});
+  if (fs.empty())
+    GTEST_SKIP() << "mksquashfs (squashfs-tools) is not installed";
+
+  Collected c = UnpackAll(fs);
+
+  ASSERT_EQ(c.files.count("/shadow"), 1U);
+  EXPECT_EQ(c.files["/shadow"].data, shadow);
+  ASSERT_EQ(c.files.count("/zz-passwd"), 1U);
+  EXPECT_EQ(c.files["/zz-passwd"].data, "root:x:0:0::/root:/bin/sh\n");
+  EXPECT_TRUE(AnyNoteContains(c, "'/a-swap.img' (20971520 bytes) exceeds"));
+  // The allowance for compressible data is spent once, not per file.
+  ASSERT_EQ(c.files.count("/zz-more.img"), 1U);
+  EXPECT_LT(c.files["/zz-more.img"].data.size() + c.files["/a-swap.img"].data.size(), (20U << 20));
+}
+
+TEST(UnpackerTest, ReadsSquashfsOfEveryCompressorByteForByte) {
+  std::string text;
+  for (int i = 0; text.size() < 50000; ++i)
+    text += "line " + std::to_string(i) + " of a compressible file\n";
+  const std::map<std::string, std::string> files = {{"text.bin", text}, {"small.txt", "hello"}};
+  for (const char* compressor : {"gzip", "lzo", "xz", "lz4", "zstd"}) {
+    SCOPED_TRACE(compressor);
+    const std::string fs = MakeSquashfs(files, compressor);
+    if (fs.empty())
+      continue;  // This mksquashfs was built without it.
+
+    Collected c = UnpackAll(fs);
+
+    for (const auto& [name, content] : files) {
+      SCOPED_TRACE(name);
+      ASSERT_EQ(c.files.count("/" + name), 1U);
+      EXPECT_TRUE(std::string(c.files.at("/" + name).data) == content);
+    }
+    EXPECT_FALSE(AnyNoteContains(c, "not supported"));
+  }
+}
+
+TEST(UnpackerTest, EmitsACompressedFileAsTheFileItHolds) {
+  const std::string config = "<config><password>admin</password></config>\n";
+  const std::string inner_tar = MakeArchive({{"etc/shadow", "root::0:0:::::\n"}}, false);
+  const std::string tar = MakeArchive(
+      {{"etc/defaults/config.xml.gz", Gzip(config), 0104755}, {"backup.tgz", Gzip(inner_tar)}},
+      false);
+
+  Collected c = UnpackAll(tar);
+
+  ASSERT_EQ(c.files.count("/etc/defaults/config.xml"), 1U);
+  const ExtractedFile& decoded = c.files["/etc/defaults/config.xml"];
+  EXPECT_EQ(decoded.kind, ExtractedFile::Kind::kRegular);
+  EXPECT_EQ(decoded.data, config);
+  EXPECT_EQ(decoded.chain, "image.bin > tar@0x0 > /etc/defaults/config.xml.gz > gzip@0x0");
+  EXPECT_EQ(decoded.mode, 0755U);  // Metadata findings stay with the stored file.
+  ASSERT_EQ(c.files.count("/backup.tar"), 1U);
+  ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+  EXPECT_EQ(c.files["/etc/shadow"].chain,
+            "image.bin > tar@0x0 > /backup.tgz > gzip@0x0 > /backup.tar > tar@0x0");
+}
+
+TEST(UnpackerTest, NotesEveryCompressedStreamCutShortAndScansWhatCameBefore) {
+  std::mt19937 random(3);
+  std::string text;
+  while (text.size() < 400000)
+    text += "word" + std::to_string(random() % 100000) + (random() % 9 == 0 ? "\n" : " ");
+  struct Case {
+    const char* name;
+    int filter;
+  };
+  const Case cases[] = {{"gzip", ARCHIVE_FILTER_GZIP},
+                        {"xz", ARCHIVE_FILTER_XZ},
+                        {"bzip2", ARCHIVE_FILTER_BZIP2},
+                        {"zstd", ARCHIVE_FILTER_ZSTD},
+                        {"lzma", ARCHIVE_FILTER_LZMA}};
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    const std::string whole = Compress(text, k.filter);
+    ASSERT_GT(whole.size(), 1000U);
+    const std::string image = std::string(4096, '\xAA') + whole.substr(0, whole.size() / 2);
+    std::string recovered;
+    Unpacker unpacker({}, [&](ExtractedFile file) {
+      if (file.kind == ExtractedFile::Kind::kRaw && file.chain != "image.bin")
+        recovered += file.data;
+    });
+
+    unpacker.Unpack(std::make_shared<const std::string>(image), "image.bin");
+
+    bool noted = false;
+    for (const UnpackNote& note : unpacker.notes()) {
+      noted = noted || (note.message.find("truncated") != std::string::npos &&
+                        note.chain == "image.bin > " + std::string(k.name) + "@0x1000");
+    }
+    EXPECT_TRUE(noted);
+    EXPECT_TRUE(text.compare(0, recovered.size(), recovered) == 0);
+    if (k.filter == ARCHIVE_FILTER_GZIP) {
+      EXPECT_GT(recovered.size(), text.size() / 3);
+    }
+  }
+}
+
+TEST(UnpackerTest, ReadsEveryOrdinaryFileAfterAHugeCompressibleOneInACompressedArchive) {
+  // Each zero entry decodes to ~1000 times its compressed size, more than
+  // max_ratio: it gets what it earned plus the stream's one allowance.
+  const std::string shadow = "root:$1$abc$def:0:0:99999:7:::\n";
+  for (const bool cpio : {false, true}) {
+    SCOPED_TRACE(cpio ? "cpio.gz" : "tar.gz");
+    const std::string archive = MakeArchive(
+        {{"a/swap.img", std::string(40U << 20, '\0')},
+         {"etc/shadow", shadow},
+         {"b/more.img", std::string(40U << 20, '\0')},
+         {"etc/passwd", "root:x:0:0::/root:/bin/sh\n"}},
+        true, cpio ? ARCHIVE_FORMAT_CPIO_SVR4_NOCRC : ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+
+    Collected c = UnpackAll(archive);
+
+    ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+    EXPECT_EQ(c.files["/etc/shadow"].data, shadow);
+    ASSERT_EQ(c.files.count("/etc/passwd"), 1U);
+    EXPECT_EQ(c.files["/etc/passwd"].data, "root:x:0:0::/root:/bin/sh\n");
+    EXPECT_TRUE(AnyNoteContains(c, "'/a/swap.img' (41943040 bytes) exceeds"));
+    ASSERT_EQ(c.files.count("/b/more.img"), 1U);
+    EXPECT_LT(c.files["/a/swap.img"].data.size() + c.files["/b/more.img"].data.size(), (40U << 20));
   }
 }
 
