@@ -687,6 +687,7 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     std::shared_ptr<const std::string> owner;
     bool has_data = false;
     std::vector<ExtractedFile> waiting;
+    std::uint64_t names = 0;  // The link count newc gives its first name.
   };
   std::map<std::string, LinkGroup> links;
   auto emit_with = [&](ExtractedFile file, const LinkGroup& group) {
@@ -750,7 +751,9 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
       }
       if (want == 0 && hardlink == nullptr && archive_entry_nlink(entry) > 1 && kind == "cpio") {
         // newc: the first name of a linked file; its data comes with the last.
-        links[key].waiting.push_back(std::move(file));
+        LinkGroup& group = links[key];
+        group.names = static_cast<std::uint64_t>(archive_entry_nlink(entry));
+        group.waiting.push_back(std::move(file));
         continue;
       }
       auto content = std::make_shared<std::string>();
@@ -830,8 +833,11 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
   for (auto& [key, group] : links) {
     if (group.waiting.empty() || budget_exhausted_ || files_exhausted_)
       continue;
-    Note(chain, "hard link '" + group.waiting.front().path + "' to '" + key +
-                    "': the linked data is not in the archive; listed empty");
+    // Every name seen and none with data: an empty file, not a lost one.
+    if (group.names == 0 || group.waiting.size() < group.names) {
+      Note(chain, "hard link '" + group.waiting.front().path + "' to '" + key +
+                      "': the linked data is not in the archive; listed empty");
+    }
     for (ExtractedFile& other : group.waiting)
       emit_with(std::move(other), group);
   }

@@ -313,9 +313,10 @@ TEST(UnpackerTest, GivesEveryNameOfAHardLinkedFileItsData) {
     SCOPED_TRACE(k.name);
     // "shadow-" sorts after "shadow": each order of data and link is covered
     // by the two link pairs.
-    const std::string image =
-        PackFolder({{"etc/shadow", shadow}, {"etc/b-first", "x\n"}},
-                   {{"etc/shadow-", "etc/shadow"}, {"etc/a", "etc/b-first"}}, k.pack);
+    const std::string image = PackFolder(
+        {{"etc/shadow", shadow}, {"etc/b-first", "x\n"}, {"etc/empty", ""}},
+        {{"etc/shadow-", "etc/shadow"}, {"etc/a", "etc/b-first"}, {"etc/empty2", "etc/empty"}},
+        k.pack);
     if (image.empty())
       GTEST_SKIP() << "cpio or tar is not installed";
 
@@ -332,6 +333,8 @@ TEST(UnpackerTest, GivesEveryNameOfAHardLinkedFileItsData) {
       ASSERT_EQ(c.files.count(path), 1U);
       EXPECT_EQ(c.files[path].data, "x\n");
     }
+    ASSERT_EQ(c.files.count("/etc/empty2"), 1U);
+    EXPECT_TRUE(c.files["/etc/empty2"].data.empty());
     EXPECT_FALSE(AnyNoteContains(c, "hard link"));
   }
 }
