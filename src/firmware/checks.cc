@@ -30,6 +30,9 @@ enum PatternId : unsigned {
   kAwsKey,
   kGithubToken,
   kSlackToken,
+  kGithubPat,
+  kGoogleKey,
+  kStripeKey,
   kVersionBusybox,
   kVersionOpenssl,
   kVersionDropbear,
@@ -67,8 +70,11 @@ std::vector<Pattern> BinaryPatterns() {
   return {
       {kPemKey, R"(-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----)",
        "PRIVATE KEY-----", false, 64},
-      {kDerRsa, R"(\x02\x01\x00\x02\x82)", std::string("\x02\x01\x00\x02\x82", 5), false, 8},
-      {kDerPkcs8, R"(\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09]\x2a\x86\x48)",
+      // Modulus length in one byte (0x81, keys up to 1024 bits) or two.
+      {kDerRsa, R"(\x02\x01\x00\x02[\x81\x82])", std::string("\x02\x01\x00\x02", 4), false, 8},
+      // Algorithm OID 1.2.840.* (RSA, EC, DSA) or 1.3.101.110-113
+      // (X25519, X448, Ed25519, Ed448): tails after the shared prefix.
+      {kDerPkcs8, R"(\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09](\x2a\x86\x48|\x2b\x65[\x6e-\x71]))",
        std::string("\x02\x01\x00\x30", 4), false, 16},
       {kDerEc, R"(\x02\x01\x01\x04[\x20\x30\x42])", std::string("\x02\x01\x01\x04", 4), false, 8},
       // dropbear host keys start with the key type name after its 4-byte
@@ -78,7 +84,10 @@ std::vector<Pattern> BinaryPatterns() {
       {kDropbearSshKey, R"(ssh-)", "ssh-", false, 8},
       {kDropbearEcdsaKey, R"(ecdsa-sha2-nistp)", "ecdsa-sha2-nistp", false, 24},
       {kAwsKey, R"(AKIA[0-9A-Z]{16})", "AKIA", false, 24},
-      {kGithubToken, R"(ghp_[A-Za-z0-9]{36})", "ghp_", false, 48},
+      {kGithubToken, R"(gh[pousr]_[A-Za-z0-9]{36})", "gh", false, 48},
+      {kGithubPat, R"(github_pat_[A-Za-z0-9_]{82})", "github_pat_", false, 96},
+      {kGoogleKey, R"(AIza[0-9A-Za-z_-]{35})", "AIza", false, 48},
+      {kStripeKey, R"(sk_live_[0-9A-Za-z]{24,})", "sk_live_", false, 120},
       {kSlackToken, R"(xox[baprs]-[0-9A-Za-z]{10,})", "xox", false, 60},
       {kVersionBusybox, R"(BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?)", "BusyBox v", false, 32},
       {kVersionOpenssl, R"(OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2} )", "OpenSSL ", false, 32},
@@ -451,6 +460,39 @@ std::string ParsePemKey(std::string_view pem) {
   return description;
 }
 
+// Rebuilds a PEM block whose body is written with JSON/C escapes ("\n") or
+// on one line as OpenSSL reads it: base64 in 64-character lines. Empty when
+// the body holds anything else (such as encryption headers).
+std::string NormalizePem(std::string_view pem) {
+  const std::size_t header_end = pem.find("-----", 11);
+  const std::size_t footer = pem.find("-----END");
+  if (header_end == std::string_view::npos || footer == std::string_view::npos ||
+      footer < header_end + 5) {
+    return "";
+  }
+  std::string base64;
+  for (std::size_t i = header_end + 5; i < footer; ++i) {
+    const char c = pem[i];
+    if (c == '\\' && i + 1 < footer &&
+        (pem[i + 1] == 'n' || pem[i + 1] == 'r' || pem[i + 1] == 't' || pem[i + 1] == '/')) {
+      if (pem[i + 1] == '/')
+        base64.push_back('/');
+      ++i;
+    } else if (IsAlnum(c) || c == '+' || c == '/' || c == '=') {
+      base64.push_back(c);
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      return "";
+    }
+  }
+  std::string out(pem.substr(0, header_end + 5));
+  out.push_back('\n');
+  for (std::size_t i = 0; i < base64.size(); i += 64)
+    out += base64.substr(i, 64) + "\n";
+  out += pem.substr(footer);
+  out.push_back('\n');
+  return out;
+}
+
 // Parses a DER private key starting at `data`; returns its length and a
 // description, or 0.
 std::size_t ParseDerKey(std::string_view data, std::string* description) {
@@ -631,7 +673,13 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
         if (line_end == std::string_view::npos)
           break;
         const std::string_view pem = data.substr(start, line_end + 5 - start);
-        const std::string description = ParsePemKey(pem);
+        std::string description = ParsePemKey(pem);
+        if (description.empty()) {
+          // A key inside JSON ("\n" escapes) or folded onto one line.
+          const std::string normalized = NormalizePem(pem);
+          if (!normalized.empty())
+            description = ParsePemKey(normalized);
+        }
         if (description.empty())
           break;
         results->findings.push_back(
@@ -663,19 +711,28 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       }
       case kAwsKey:
       case kGithubToken:
-      case kSlackToken: {
+      case kSlackToken:
+      case kGithubPat:
+      case kGoogleKey:
+      case kStripeKey: {
         // Tokens stand alone: a match inside a longer run of letters and
         // digits (libunistring's name table holds "...ISAKIAISLAND...") is
         // not one.
         const char before = start > 0 ? data[start - 1] : ' ';
         const char after = end < data.size() ? data[end] : ' ';
-        if (id == kAwsKey ? (IsUpperAlnum(before) || IsUpperAlnum(after))
-                          : (IsAlnum(before) || (id == kGithubToken && IsAlnum(after)))) {
+        const bool fixed_length = id == kGithubToken || id == kGithubPat || id == kGoogleKey;
+        if (id == kAwsKey
+                ? (IsUpperAlnum(before) || IsUpperAlnum(after))
+                : (IsAlnum(before) || (fixed_length && (IsAlnum(after) || after == '_' ||
+                                                        (id == kGoogleKey && after == '-'))))) {
           break;
         }
         static const std::map<unsigned, std::string> kNames = {
             {kAwsKey, "An AWS access key id"},
-            {kGithubToken, "A GitHub personal access token"},
+            {kGithubToken, "A GitHub token"},
+            {kGithubPat, "A GitHub fine-grained personal access token"},
+            {kGoogleKey, "A Google API key"},
+            {kStripeKey, "A Stripe live secret key"},
             {kSlackToken, "A Slack token"}};
         results->findings.push_back(MakeFinding(file, "FW-API-TOKEN", Severity::kHigh, {"5.4-3"},
                                                 kNames.at(id) + " is embedded in the image", start,

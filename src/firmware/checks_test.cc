@@ -179,6 +179,28 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/etc/ci.conf",
        "token ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
        {"FW-API-TOKEN"}},
+      {"github oauth token",
+       "/etc/ci.conf",
+       "token=gho_0123456789abcdefghijABCDEFGHIJ012345\n",
+       {"FW-API-TOKEN"}},
+      {"github fine-grained token",
+       "/etc/ci.conf",
+       "GITHUB_TOKEN=github_pat_11ABCDEFG0123456789abc_"
+       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456\n",
+       {"FW-API-TOKEN"}},
+      {"google api key",
+       "/www/maps.js",
+       "var key = \"AIzaSyA0123456789abcdefghijklmnopqrstuv\";\n",
+       {"FW-API-TOKEN"}},
+      {"google api key inside a longer run",
+       "/www/maps.js",
+       "XAIzaSyA0123456789abcdefghijklmnopqrstuv\n",
+       {}},
+      {"stripe live key",
+       "/etc/billing.conf",
+       "stripe sk_live_0123456789abcdefABCDEFGH\n",
+       {"FW-API-TOKEN"}},
+      {"stripe test key", "/etc/billing.conf", "stripe sk_test_0123456789abcdefABCDEFGH\n", {}},
       {"empty password",
        "/etc/passwd",
        "root:x:0:0::/root:/bin/sh\nguest::100:100::/:/bin/sh\n",
@@ -535,6 +557,66 @@ TEST(CheckerTest, IgnoresTestKeysInsideCryptoLibrariesOnly) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.path);
     EXPECT_EQ(Rules(*checker, File(c.path, c.content)).count("FW-PRIVATE-KEY"), c.keys);
+  }
+}
+
+std::string Der(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  const int length = i2d_PrivateKey(key, &der);
+  EXPECT_GT(length, 0);
+  std::string out(reinterpret_cast<const char*>(der),
+                  static_cast<std::size_t>(std::max(length, 0)));
+  OPENSSL_free(der);
+  EVP_PKEY_free(key);
+  return out;
+}
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
+  const std::string rsa1024 = Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024}));
+  ASSERT_EQ(rsa1024.substr(4, 5), std::string("\x02\x01\x00\x02\x81", 5))
+      << "PKCS#1 with a one-byte modulus length";
+  const std::string pem = EcKey().second;
+  const std::string elf = std::string(
+                              "\x7F"
+                              "ELF\2\1\1\0",
+                              8) +
+                          std::string(56, '\1');
+  const struct {
+    const char* name;
+    const char* path;
+    std::string content;
+  } cases[] = {
+      {"RSA 1024 PKCS#1 DER", "/usr/lib/libvendor.so", elf + rsa1024 + elf},
+      {"Ed25519 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")) + elf},
+      {"X25519 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519")) + elf},
+      {"Ed448 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448")) + elf},
+      {"X448 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "X448")) + elf},
+      {"PEM in JSON", "/etc/app/cloud.json",
+       "{\"private_key\": \"" + ReplaceAll(pem, "\n", "\\n") + "\"}\n"},
+      {"PEM on one line", "/etc/app/key.conf", "key=" + ReplaceAll(pem, "\n", "") + "\n"},
+      {"PEM on one line with spaces", "/etc/app/key.conf",
+       "key=" + ReplaceAll(pem, "\n", " ") + "\n"},
+  };
+  auto checker = MakeChecker();
+  auto portable = MakeChecker(ScannerEngine::kPortable);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const ExtractedFile file = File(c.path, c.content);
+    EXPECT_EQ(Rules(*checker, file), std::multiset<std::string>{"FW-PRIVATE-KEY"});
+    EXPECT_EQ(Rules(*portable, file), std::multiset<std::string>{"FW-PRIVATE-KEY"})
+        << "portable engine";
   }
 }
 
