@@ -67,6 +67,10 @@ void PrintSummary(const firmware::ScanReport& report, std::ostream& out) {
       out << " " << c.name << " " << c.version << ";";
     out << "\n";
   }
+  if (report.statistics.regular_files == 0)
+    out << "verdict: inconclusive (no file system or archive with files was found)\n";
+  else if (!report.notes.empty())
+    out << "verdict: inconclusive where nothing was found (parts not fully unpacked)\n";
   if (!report.notes.empty()) {
     out << "not fully unpacked: " << report.notes.size() << "\n";
     for (const firmware::UnpackNote& n : report.notes)
@@ -148,7 +152,17 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
   } else {
     PrintSummary(*report, out);
   }
-  return report->findings.empty() ? kExitOk : kExitFindings;
+  if (!report->findings.empty())
+    return kExitFindings;
+  if (report->statistics.regular_files == 0) {
+    // A clean result must not come from an image nothing could be read in.
+    err << "provisio firmware scan: no file system or archive with files was found in "
+        << options.image
+        << "; nothing was checked (is it encrypted, or packed in a format not listed in "
+           "`provisio firmware scan --help`?)\n";
+    return kExitFailure;
+  }
+  return kExitOk;
 }
 
 void AddFirmwareCommands(CLI::App& app, CommandContext& context) {
@@ -162,12 +176,13 @@ void AddFirmwareCommands(CLI::App& app, CommandContext& context) {
       "gzip/xz/bzip2/zstd/lzma)\n"
       "in memory and report default passwords (5.1-1), embedded private keys and tokens (5.4-3),\n"
       "weak TLS settings (5.5-1) and debug/plaintext services (5.6). Exit codes: 0 no findings,\n"
-      "3 findings, 1 the image cannot be read, 2 bad command line.\n"
+      "3 findings, 1 the image cannot be read or holds no file system to check, 2 bad command\n"
+      "line. Parts that could not be unpacked are listed as notes; with notes, a clean scan's\n"
+      "evidence is 'inconclusive', not 'pass'.\n"
       "Example: provisio firmware scan fw.bin --sarif fw.sarif --evidence ev.json "
       "--product-version 1.2.0");
-  scan->add_option("IMAGE", options->image, "Firmware image file")
-      ->required()
-      ->check(CLI::ExistingFile);
+  // Not CLI::ExistingFile: a missing image is exit 1 with our own message.
+  scan->add_option("IMAGE", options->image, "Firmware image file")->required();
   scan->add_option("--out", options->out_dir,
                    "Also write findings.json, findings.sarif, sbom.cdx.json into DIR");
   scan->add_flag("--json", options->json, "Print the JSON report on stdout instead of the summary");

@@ -110,6 +110,49 @@ TEST_F(FirmwareCommandTest, WritesSarifSbomJsonAndEvidence) {
   EXPECT_NE(evidence->find("\"2.0.1\""), std::string::npos);
 }
 
+TEST_F(FirmwareCommandTest, ImageWithNothingToCheckIsAFailureWithInconclusiveEvidence) {
+  // Random bytes and an empty file hold no file system: "no findings" there
+  // must not become a pass.
+  std::string noise(64 * 1024, '\0');
+  std::uint32_t state = 12345;
+  for (char& c : noise) {
+    state = state * 1103515245U + 12345U;
+    c = static_cast<char>(state >> 24);
+  }
+  for (const auto& [name, content] : {std::pair<std::string, std::string>{"noise.bin", noise},
+                                      std::pair<std::string, std::string>{"empty.bin", ""}}) {
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(WriteFileAtomically(dir_ / name, content));
+    FirmwareScanOptions options;
+    options.evidence_path = (dir_ / (name + ".evidence.json")).string();
+    options.product_version = "1.0";
+
+    EXPECT_EQ(Scan((dir_ / name).string(), options), kExitFailure);
+
+    EXPECT_NE(err_.find("no file system or archive"), std::string::npos) << err_;
+    EXPECT_NE(out_.find("verdict: inconclusive"), std::string::npos) << out_;
+    auto evidence = ReadFile(options.evidence_path);
+    ASSERT_TRUE(evidence);
+    EXPECT_NE(evidence->find("\"inconclusive\""), std::string::npos);
+    EXPECT_EQ(evidence->find("\"pass\""), std::string::npos) << *evidence;
+  }
+}
+
+TEST_F(FirmwareCommandTest, CleanArchiveIsPassEvidence) {
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_ / "good.tar", Tar("etc/shadow", "root:*:19000:0:99999:7:::\n")));
+  FirmwareScanOptions options;
+  options.evidence_path = (dir_ / "evidence.json").string();
+  options.product_version = "1.0";
+
+  EXPECT_EQ(Scan((dir_ / "good.tar").string(), options), kExitOk) << err_;
+
+  auto evidence = ReadFile(options.evidence_path);
+  ASSERT_TRUE(evidence);
+  EXPECT_NE(evidence->find("\"pass\""), std::string::npos);
+  EXPECT_EQ(evidence->find("\"inconclusive\""), std::string::npos) << *evidence;
+}
+
 TEST_F(FirmwareCommandTest, EvidenceWithoutProductVersionIsAUsageError) {
   FirmwareScanOptions options;
   options.evidence_path = (dir_ / "e.json").string();

@@ -46,7 +46,11 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Fail(ErrorCode::kIo, path.string() + ": cannot open for reading");
+    // ifstream leaves errno from the failed open(2): say why (permission
+    // denied is the usual answer).
+    const int error = errno;
+    return Fail(ErrorCode::kIo, path.string() + ": cannot open for reading" +
+                                    (error != 0 ? ": " + ErrnoText(error) : std::string()));
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();

@@ -160,7 +160,12 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
         all.components.push_back(std::move(c));
     });
   }
-  Unpacker unpacker(options.limits, [&](ExtractedFile file) { queue.Push(std::move(file)); });
+  std::uint64_t regular_files = 0;  // Only the unpacker's thread counts.
+  Unpacker unpacker(options.limits, [&](ExtractedFile file) {
+    if (file.kind == ExtractedFile::Kind::kRegular)
+      ++regular_files;
+    queue.Push(std::move(file));
+  });
   unpacker.Unpack(keeper, image, name);
   queue.Close();
   for (std::thread& worker : workers)
@@ -192,6 +197,7 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   report.containers = unpacker.containers();
   report.statistics.extracted_bytes = unpacker.extracted_bytes();
   report.statistics.files = unpacker.files();
+  report.statistics.regular_files = regular_files;
   report.statistics.containers = report.containers.size();
   return report;
 }

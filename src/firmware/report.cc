@@ -74,6 +74,7 @@ std::string ToJson(const ScanReport& report) {
   root["statistics"] = {{"image_bytes", report.statistics.image_bytes},
                         {"extracted_bytes", report.statistics.extracted_bytes},
                         {"files", report.statistics.files},
+                        {"regular_files", report.statistics.regular_files},
                         {"containers", report.statistics.containers}};
   Json findings = Json::array();
   for (const Finding& f : report.findings) {
@@ -214,11 +215,26 @@ Result<evidence::EvidenceRecord> MakeEvidence(const ScanReport& report,
     for (const std::string& p : f.provisions)
       by_provision[p].push_back(&f);
   }
+  // Finding nothing is a pass only if the scan read the whole image: an
+  // unreadable image, one without a file system, or one with parts left
+  // unpacked proves nothing either way.
+  std::string unproven;
+  if (report.statistics.regular_files == 0) {
+    unproven =
+        "Inconclusive: no file system or archive with files was found in the image, so there was "
+        "nothing to check this provision against.";
+  } else if (!report.notes.empty()) {
+    unproven = "Inconclusive: no non-conformity found, but " + std::to_string(report.notes.size()) +
+               " part(s) of the image could not be fully unpacked (see the scan's unpack notes).";
+  }
   for (const std::string& id : CheckedProvisions()) {
     evidence::ProvisionResult result;
     result.id = id;
     const auto it = by_provision.find(id);
-    if (it == by_provision.end()) {
+    if (it == by_provision.end() && !unproven.empty()) {
+      result.outcome = evidence::Outcome::kInconclusive;
+      result.summary = unproven;
+    } else if (it == by_provision.end()) {
       result.outcome = evidence::Outcome::kPass;
       result.summary =
           "Functional test: the firmware scan found no non-conformity for this provision.";
@@ -237,11 +253,10 @@ Result<evidence::EvidenceRecord> MakeEvidence(const ScanReport& report,
   }
   record->files.push_back(evidence::FileReference{report.image_path, report.image_sha256,
                                                   report.statistics.image_bytes, "input"});
-  Json details = {{"findings", report.findings.size()},
-                  {"components", report.components.size()},
-                  {"unpack_notes", report.notes.size()},
-                  {"extracted_bytes", report.statistics.extracted_bytes},
-                  {"files", report.statistics.files}};
+  Json details = {
+      {"findings", report.findings.size()},  {"components", report.components.size()},
+      {"unpack_notes", report.notes.size()}, {"extracted_bytes", report.statistics.extracted_bytes},
+      {"files", report.statistics.files},    {"regular_files", report.statistics.regular_files}};
   record->details_json = formats::DumpJson(details);
   return record;
 }

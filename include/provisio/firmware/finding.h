@@ -43,6 +43,9 @@ struct ScanStatistics {
   std::uint64_t image_bytes = 0;
   std::uint64_t extracted_bytes = 0;
   std::uint64_t files = 0;
+  // Files that came out of a file system or archive (not raw regions):
+  // without any, the checks had nothing but raw bytes to read.
+  std::uint64_t regular_files = 0;
   std::uint64_t containers = 0;
 };
 
