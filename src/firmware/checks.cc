@@ -649,10 +649,12 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
   if (!scanned)
     return;
   const std::string_view data = file.data;
-  // See IsCryptoLibrary: their embedded test keys are not findings.
-  const bool crypto_library = StartsWith(data,
-                                         "\x7F"
-                                         "ELF") &&
+  // See IsCryptoLibrary: their embedded test keys are not findings (in the
+  // shared library, the program, or the static archive).
+  const bool crypto_library = (StartsWith(data,
+                                          "\x7F"
+                                          "ELF") ||
+                               StartsWith(data, "!<arch>\n")) &&
                               IsCryptoLibrary(Basename(file.path));
   std::uint64_t der_covered_until = 0;
   std::set<std::pair<std::string, std::string>> components;
@@ -811,6 +813,13 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       const Line line = LineAt(data, static_cast<std::size_t>(start));
       if (IsComment(line.text, dash_comments))
         continue;
+      // Inside an XML/HTML comment (<!-- ... -->, often over many lines).
+      if (const std::size_t open = data.rfind("<!--", static_cast<std::size_t>(start));
+          open != std::string_view::npos) {
+        const std::size_t close = data.find("-->", open);
+        if (close == std::string_view::npos || close > start)
+          continue;
+      }
       const std::string lower_line = Lower(line.text);
       const std::string_view text = data.substr(start, end - start);
       const std::size_t column = static_cast<std::size_t>(start) - line.start;
@@ -921,8 +930,8 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
           static const std::set<std::string> kNotSecrets = {
-              "files",    "compat",  "systemd",  "required", "requisite", "sufficient",
-              "optional", "include", "substack", "none",     "null"};
+              "files",   "compat",   "systemd", "required", "requisite", "sufficient", "optional",
+              "include", "substack", "none",    "null",     "define",    "undef"};
           if (value.empty() || kNotSecrets.count(Lower(value)) > 0)
             break;
           const std::string label = std::string(text.substr(0, assign));
