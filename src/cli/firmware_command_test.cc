@@ -101,6 +101,9 @@ TEST_F(FirmwareCommandTest, WritesSarifSbomJsonAndEvidence) {
   auto sarif = ReadFile(dir_ / "scan.sarif");
   ASSERT_TRUE(sarif);
   EXPECT_NE(sarif->find("\"2.1.0\""), std::string::npos);
+  // One URI segment per container, then the path inside the last one.
+  EXPECT_NE(sarif->find("\"bad.tar/tar@0x0/etc/shadow\""), std::string::npos) << *sarif;
+  EXPECT_NE(sarif->find("\"An account has an empty password\""), std::string::npos);
   auto sbom = ReadFile(dir_ / "sbom.json");
   ASSERT_TRUE(sbom);
   EXPECT_NE(sbom->find("\"CycloneDX\""), std::string::npos);

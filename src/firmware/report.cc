@@ -16,23 +16,65 @@ std::string Location(const Finding& finding) {
   return finding.chain + " > " + finding.path;
 }
 
-// SARIF artifact URI for a path inside the image (relative, percent-safe).
+// SARIF artifact URI for a path inside the image: relative, one segment
+// per container ("fw.bin/uimage@0x0/squashfs@0x0/etc/shadow"), each
+// percent-encoded, so viewers show where in the image the file sits.
 std::string ArtifactUri(const Finding& finding) {
-  std::string uri = "image";
-  for (const char c : finding.chain + "/" + finding.path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
-      uri.push_back(c);
-    } else if (c == ' ') {
-      continue;
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      uri.push_back('%');
-      uri.push_back(kHex[u >> 4]);
-      uri.push_back(kHex[u & 0xFU]);
+  std::string uri;
+  auto append = [&uri](std::string_view text) {
+    for (const char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      if (std::isalnum(u) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~' || c == '@') {
+        uri.push_back(c);
+      } else {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        uri.push_back('%');
+        uri.push_back(kHex[u >> 4]);
+        uri.push_back(kHex[u & 0xFU]);
+      }
     }
+  };
+  std::string_view chain = finding.chain;
+  for (std::size_t cut = chain.find(" > "); !chain.empty(); cut = chain.find(" > ")) {
+    append(chain.substr(0, cut));
+    uri.push_back('/');
+    chain = cut == std::string_view::npos ? std::string_view() : chain.substr(cut + 3);
   }
+  std::string_view path = finding.path;
+  while (!path.empty() && path.front() == '/')
+    path.remove_prefix(1);
+  append(path);
   return uri;
+}
+
+// What each rule checks, for SARIF's rule descriptions (a finding's own
+// message names the account, key or line it is about).
+std::string RuleDescription(std::string_view id, const Finding& example) {
+  static const std::map<std::string_view, std::string_view> kDescriptions = {
+      {"FW-API-TOKEN", "An API token of a known service is embedded in the image"},
+      {"FW-CONSOLE-ROOT-SHELL", "A console gives a root shell without a password"},
+      {"FW-DEBUG-SERVICE", "A debugging service is started at boot"},
+      {"FW-DEBUG-TOOL-PRESENT", "A debugging tool ships in the image"},
+      {"FW-DEFAULT-PASSWORD", "An account's password is a known default or common password"},
+      {"FW-EMPTY-PASSWORD", "An account has an empty password"},
+      {"FW-FIXED-PASSWORD-HASH",
+       "An account ships with a fixed password hash shared by every "
+       "device"},
+      {"FW-HARDCODED-PASSWORD", "A password is hard-coded in a configuration file or script"},
+      {"FW-HARDCODED-SECRET",
+       "A secret or API key is hard-coded in a configuration file or script"},
+      {"FW-PLAINTEXT-SERVICE", "A plaintext remote-access service is started at boot"},
+      {"FW-PRIVATE-KEY", "A private key is embedded in the image"},
+      {"FW-SETUID-SHELL", "A shell is installed setuid"},
+      {"FW-SSH-ROOT-PASSWORD", "The SSH server lets root log in with a password"},
+      {"FW-TLS-NO-VERIFY", "Certificate verification is switched off"},
+      {"FW-TLS-OLD-PROTOCOL", "Configuration enables an obsolete SSL/TLS protocol version"},
+      {"FW-TLS-WEAK-CIPHER", "Cipher configuration allows NULL, EXPORT, RC4 or other weak ciphers"},
+      {"FW-UID0-DUPLICATE", "A second account has uid 0"},
+      {"FW-WORLD-WRITABLE-EXEC", "An executable file is world-writable"},
+  };
+  const auto it = kDescriptions.find(id);
+  return it != kDescriptions.end() ? std::string(it->second) : example.message;
 }
 
 // "FW-SETUID-SHELL" -> "SetuidShell": SARIF wants a rule name that differs from its id.
@@ -116,12 +158,13 @@ std::string ToSarif(const ScanReport& report) {
     rule_list.push_back(
         {{"id", id},
          {"name", RuleName(id)},
-         {"shortDescription", {{"text", example->message}}},
+         {"shortDescription", {{"text", RuleDescription(id, *example)}}},
          {"helpUri", "https://www.etsi.org/deliver/etsi_en/303600_303699/303645/"},
          {"properties", {{"provisions", example->provisions}, {"tags", example->provisions}}},
          {"defaultConfiguration", {{"level", SarifLevel(example->severity)}}},
          {"fullDescription",
-          {{"text", "EN 303 645 provision(s) " + provisions + ": " + example->message}}}});
+          {{"text", "EN 303 645 provision(s) " + provisions + ": " + RuleDescription(id, *example) +
+                        "."}}}});
   }
   Json results = Json::array();
   for (const Finding& f : report.findings) {
