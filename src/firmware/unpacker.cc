@@ -810,14 +810,20 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         content->resize(got);
         produced += got;
       }
-      LinkGroup& group = links[key];
-      group.owner = content;
-      group.has_data = true;
-      std::vector<ExtractedFile> waiting = std::move(group.waiting);
-      group.waiting.clear();
-      emit_with(std::move(file), group);
-      for (ExtractedFile& other : waiting)
-        emit_with(std::move(other), group);
+      if (kind == "cpio" && hardlink == nullptr && archive_entry_nlink(entry) <= 1) {
+        // cpio counts links: a file with one name is never linked to, so
+        // its data need not be kept until the end of the archive.
+        emit_with(std::move(file), LinkGroup{content, true, {}, 0});
+      } else {
+        LinkGroup& group = links[key];
+        group.owner = content;
+        group.has_data = true;
+        std::vector<ExtractedFile> waiting = std::move(group.waiting);
+        group.waiting.clear();
+        emit_with(std::move(file), group);
+        for (ExtractedFile& other : waiting)
+          emit_with(std::move(other), group);
+      }
       if (budget_exhausted_ || files_exhausted_)
         break;
       continue;
