@@ -905,6 +905,8 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
             break;
           const std::string_view separator = text.substr(assign, value_start - assign);
           std::string_view value = text.substr(value_start);
+          if (separator.empty())
+            break;
           const bool quoted = separator.back() == '"' || separator.back() == '\'';
           if (id == kPasswordAssign && separator.find_first_of(":=") == std::string_view::npos) {
             // Only PHP define("X_PASSWORD", "..."), XML <Password>...< and
