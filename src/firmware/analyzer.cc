@@ -232,7 +232,19 @@ Result<ScanReport> ScanImage(const std::filesystem::path& path, const AnalyzerOp
 namespace provisio::firmware {
 
 std::filesystem::path DefaultPasswordListDir() {
-  return PROVISIO_FIRMWARE_DATA_DIR;
+  // A build runs from its source tree's lists; an installed binary (source
+  // tree gone) from share/provisio/firmware beside its bin/ folder.
+  const std::filesystem::path source_tree = PROVISIO_FIRMWARE_DATA_DIR;
+  std::error_code ec;
+  if (std::filesystem::is_directory(source_tree, ec))
+    return source_tree;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "provisio" / "firmware";
+    if (std::filesystem::is_directory(installed, ec))
+      return installed;
+  }
+  return source_tree;  // The error then names the folder that was expected.
 }
 
 }  // namespace provisio::firmware

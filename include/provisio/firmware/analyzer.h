@@ -56,8 +56,9 @@ Result<ScanReport> ScanBuffer(std::string_view image,
 
 namespace provisio::firmware {
 
-// The folder of the password lists this build ships (data/firmware/ in the
-// source tree), used when the caller does not name one.
+// The folder of the password lists this build ships, used when the caller
+// does not name one: data/firmware/ in the source tree it was built from,
+// else PREFIX/share/provisio/firmware of an installed binary.
 std::filesystem::path DefaultPasswordListDir();
 
 }  // namespace provisio::firmware
