@@ -857,9 +857,16 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     Note(chain, std::string(kind) + " archive damaged after " + std::to_string(entries) +
                     " entries: " + (why != nullptr ? why : "unknown error"));
   }
+  // At a clean end, what libarchive consumed is where the archive ends
+  // (the estimate from the last header overshot by up to 1.5 KiB and hid a
+  // second cpio right behind the first, as in an initramfs with early
+  // microcode).
+  const la_int64_t taken = archive_filter_bytes(reader, -1);
   archive_read_free(reader);
   if (entries == 0)
     return 0;
+  if (status == ARCHIVE_EOF && !compressed && taken > 0)
+    return static_cast<std::uint64_t>(taken);
   return std::max<std::uint64_t>(end + 1024, 1);
 }
 

@@ -509,6 +509,21 @@ TEST(UnpackerTest, ReadsEveryOrdinaryFileAfterAHugeCompressibleOneInACompressedA
   }
 }
 
+TEST(UnpackerTest, FindsASecondCpioRightBehindTheFirst) {
+  // An initramfs: an early-microcode cpio, then the root filesystem's.
+  const std::string first =
+      MakeArchive({{"kernel/x86/microcode/a.bin", "ucode"}}, false, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  const std::string second = MakeArchive({{"etc/shadow", "root::0:0:99999:7:::\n"}}, false,
+                                         ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  ASSERT_EQ(first.size() % 4, 0U);
+
+  Collected c = UnpackAll(first + second);
+
+  ASSERT_EQ(c.files.count("/kernel/x86/microcode/a.bin"), 1U);
+  ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+  EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > cpio@" + FormatHex(first.size()));
+}
+
 TEST(UnpackerTest, StopsAtTheFileCountLimit) {
   std::vector<Entry> entries;
   for (int i = 0; i < 50; ++i)
