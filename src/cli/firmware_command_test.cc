@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -154,6 +155,29 @@ TEST_F(FirmwareCommandTest, CleanArchiveIsPassEvidence) {
   ASSERT_TRUE(evidence);
   EXPECT_NE(evidence->find("\"pass\""), std::string::npos);
   EXPECT_EQ(evidence->find("\"inconclusive\""), std::string::npos) << *evidence;
+}
+
+TEST_F(FirmwareCommandTest, HardLinkedFilesAreScannedForPatternsOnce) {
+  // Four names of one file holding an AWS key id: one finding, not four.
+  const fs::path root = dir_ / "root";
+  fs::create_directories(root / "bin");
+  ASSERT_TRUE(WriteFileAtomically(
+      root / "bin" / "busybox",
+      std::string(8192, 'x') + " AKIAIOSFODNN7EXAMPLE " + std::string(8192, 'y')));
+  for (const char* name : {"sh", "ls", "cat"})
+    fs::create_hard_link(root / "bin" / "busybox", root / "bin" / name);
+  const std::string command =
+      "tar -C '" + root.string() + "' -cf '" + (dir_ / "links.tar").string() + "' .";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+
+  EXPECT_EQ(Scan((dir_ / "links.tar").string()), kExitFindings) << err_;
+
+  std::size_t count = 0;
+  for (std::size_t at = out_.find("FW-API-TOKEN"); at != std::string::npos;
+       at = out_.find("FW-API-TOKEN", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 1U) << out_;
 }
 
 TEST_F(FirmwareCommandTest, EvidenceWithoutProductVersionIsAUsageError) {

@@ -9,8 +9,8 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <tuple>
 
@@ -160,10 +160,24 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
         all.components.push_back(std::move(c));
     });
   }
-  std::uint64_t regular_files = 0;  // Only the unpacker's thread counts.
+  // Only the unpacker's thread touches these.
+  std::uint64_t regular_files = 0;
+  // Hard links share one buffer: a rootfs archive with hundreds of busybox
+  // applet links would otherwise scan busybox hundreds of times.
+  // The weak owner tells a live buffer from a freed one whose address was
+  // reused for different bytes.
+  std::map<std::pair<const char*, std::size_t>, std::weak_ptr<const std::string>> buffers_seen;
   Unpacker unpacker(options.limits, [&](ExtractedFile file) {
-    if (file.kind == ExtractedFile::Kind::kRegular)
+    if (file.kind == ExtractedFile::Kind::kRegular) {
       ++regular_files;
+      if (file.data.size() >= 4096 && file.owner) {
+        auto& seen = buffers_seen[{file.data.data(), file.data.size()}];
+        if (!seen.expired() && seen.lock() == file.owner)
+          file.same_data_as_earlier_file = true;
+        else
+          seen = file.owner;
+      }
+    }
     queue.Push(std::move(file));
   });
   unpacker.Unpack(keeper, image, name);

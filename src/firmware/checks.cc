@@ -605,7 +605,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
     CheckMetadata(file, results);
   if (file.kind != ExtractedFile::Kind::kRegular && file.kind != ExtractedFile::Kind::kRaw)
     return;
-  CheckBinaryPatterns(file, results);
+  if (!file.same_data_as_earlier_file)
+    CheckBinaryPatterns(file, results);
   if (IsText(file)) {
     if (EndsWith(file.path, "/etc/passwd"))
       CheckAccounts(file, false, results);

@@ -29,6 +29,10 @@ struct ExtractedFile {
   std::uint64_t base_offset = 0;             // For kRaw: where `data` starts in its container.
   std::shared_ptr<const std::string> owner;  // Keeps `data` alive.
   std::string_view data;
+  // Set when these very bytes were already handed over under another name
+  // (hard links): the binary patterns, which do not depend on the name,
+  // need not run again.
+  bool same_data_as_earlier_file = false;
 };
 
 using FileSink = std::function<void(ExtractedFile)>;
