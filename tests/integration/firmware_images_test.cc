@@ -50,6 +50,7 @@ const RulePaths kPlanted = {
 
 // Expected container kinds on the way to the root filesystem.
 const std::vector<std::pair<std::string, std::string>> kVariants = {
+    {"squashfs-lzo", "squashfs@0x0"},
     {"uimage-squashfs",
      "uimage@0x0 > squashfs@0x0"},  // Offsets are relative to the enclosing payload.
     {"trx-cpio", "trx@0x0/part1 > gzip@0x0 > cpio@0x0"},

@@ -120,6 +120,10 @@ mksquashfs "$root" "$out/rootfs-$kind.sqfs" -noappend -comp gzip -all-root -quie
 mkimage -A arm -O linux -T filesystem -C none -n "rootfs" -d "$out/rootfs-$kind.sqfs" "$out/uimage-squashfs.bin" >/dev/null
 echo uimage-squashfs
 
+# squashfs with LZO (older vendor images); libsquashfs has no LZO decoder
+mksquashfs "$root" "$out/squashfs-lzo.bin" -noappend -comp lzo -all-root -quiet >/dev/null
+echo squashfs-lzo
+
 # TRX(kernel.gz, cpio.gz)
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) | gzip -n > "$out/rootfs-$kind.cpio.gz"
 python3 - "$out/kernel-$kind.gz" "$out/rootfs-$kind.cpio.gz" "$out/trx-cpio.bin" <<'PY'
