@@ -111,6 +111,18 @@ class UbiReader {
       unpacker_.Note(chain_, std::to_string(damaged_) +
                                  " UBI erase blocks had damaged headers and were ignored");
     }
+    // A cut image (a partial dump, a truncated download) ends inside an
+    // erase block that starts with a valid header.
+    EraseCounterHeader partial;
+    if (at > 0 && at < data_.size() && data_.size() - at < block_size &&
+        ReadEraseCounterHeader(data_, at, &partial)) {
+      unpacker_.Note(chain_, "UBI image ends inside the erase block at " + FormatHex(at) + " (" +
+                                 std::to_string(data_.size() - at) + " of " +
+                                 std::to_string(block_size) +
+                                 " bytes): it looks truncated; that block and whatever followed "
+                                 "it are missing");
+      end = data_.size();
+    }
     ReadVolumeNames();
     EmitVolumes();
     return end;

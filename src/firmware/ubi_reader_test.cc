@@ -152,6 +152,21 @@ TEST_F(UbiImageTest, SurvivesTruncationAndDamage) {
   (void)UnpackImage(damaged);  // Must not crash; CRCs reject what changed.
 }
 
+TEST_F(UbiImageTest, NotesAnImageCutInsideAnEraseBlock) {
+  const std::string ubi = MakeUbi("lzo");
+  // ubinize writes whole 128 KiB erase blocks; cut half-way into the third.
+  const std::string cut = ubi.substr(0, 2 * 131072 + 65536);
+
+  const Unpacked unpacked = UnpackImage(cut);
+
+  bool noted = false;
+  for (const UnpackNote& note : unpacked.notes)
+    noted = noted || note.message.find("looks truncated") != std::string::npos;
+  EXPECT_TRUE(noted);
+  for (const UnpackNote& note : UnpackImage(ubi).notes)
+    EXPECT_EQ(note.message.find("looks truncated"), std::string::npos) << note.message;
+}
+
 TEST(UbiNoiseTest, IgnoresDataThatIsNotUbi) {
   std::mt19937 random(13);
   std::string noise = "UBI#";
