@@ -890,7 +890,9 @@ std::uint64_t Unpacker::ReadUImage(const std::shared_ptr<const std::string>& own
         header->parts.size() > 1 ? chain + "#" + std::to_string(index) : chain;
     ++index;
     const UImageCompression compression = header->compression;
-    if (compression == UImageCompression::kNone) {
+    // A multi-file image's compression field describes its kernel at most;
+    // each part is recognised by its own magic instead.
+    if (compression == UImageCompression::kNone || header->parts.size() > 1) {
       Carve(owner, part, part_chain, depth);
     } else if (Decompress(part, ToString(compression),
                           part_chain + " > " + std::string(ToString(compression)), depth) == 0) {

@@ -339,6 +339,22 @@ TEST(UnpackerTest, GivesEveryNameOfAHardLinkedFileItsData) {
   }
 }
 
+TEST(UnpackerTest, ReadsEachPartOfAMultiFileUImageByItsOwnMagic) {
+  // The header claims bzip2 (it describes the kernel at most); the second
+  // part is a gzipped tar and must be read as one.
+  const std::string image = PackFolder(
+      {{"etc/shadow", "root::19000:0:99999:7:::\n"}, {"kernel", "Linux version 5.10.1\n"}}, {},
+      "gzip -c kernel > ../k.gz && tar -czf ../r.tgz etc && "
+      "mkimage -A arm -O linux -T multi -C bzip2 -n multi -d ../k.gz:../r.tgz ../out");
+  if (image.empty())
+    GTEST_SKIP() << "mkimage (u-boot-tools) is not installed";
+
+  Collected c = UnpackAll(image);
+
+  ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+  EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > uimage@0x0#1 > gzip@0x0 > tar@0x0");
+}
+
 TEST(UnpackerTest, DecodesConcatenatedGzipMembersOnceNotFromEveryMember) {
   // Every member offset used to decode all members after it (quadratic).
   const std::string member = Gzip("AAAAAAAAAA");
