@@ -734,6 +734,11 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
       file.link_target = target != nullptr ? target : "";
     } else if (type == AE_IFREG || (hardlink != nullptr && type == 0)) {
       file.kind = ExtractedFile::Kind::kRegular;
+      if (archive_entry_is_data_encrypted(entry) == 1) {
+        // A password-protected zip entry: say so rather than pass it quietly.
+        Note(chain, "entry '" + file.path + "' is encrypted; its contents could not be checked");
+        continue;
+      }
       const std::string key =
           hardlink != nullptr ? NormalizeImagePath(hardlink, nullptr) : file.path;
       const std::uint64_t want = static_cast<std::uint64_t>(std::max<la_int64_t>(size, 0));

@@ -355,6 +355,22 @@ TEST(UnpackerTest, ReadsEachPartOfAMultiFileUImageByItsOwnMagic) {
   EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > uimage@0x0#1 > gzip@0x0 > tar@0x0");
 }
 
+TEST(UnpackerTest, NotesEncryptedArchiveEntries) {
+  const std::string image =
+      PackFolder({{"etc/shadow", "root::19000:0:99999:7:::\n"}, {"etc/motd", "hello\n"}}, {},
+                 "zip -q -P secret ../out.zip etc/shadow && zip -q ../out.zip etc/motd && "
+                 "mv ../out.zip ../out");
+  if (image.empty())
+    GTEST_SKIP() << "zip is not installed";
+
+  Collected c = UnpackAll(image);
+
+  EXPECT_TRUE(AnyNoteContains(c, "'/etc/shadow' is encrypted"));
+  EXPECT_EQ(c.files.count("/etc/shadow"), 0U);
+  ASSERT_EQ(c.files.count("/etc/motd"), 1U);
+  EXPECT_EQ(c.files["/etc/motd"].data, "hello\n");
+}
+
 TEST(UnpackerTest, DecodesConcatenatedGzipMembersOnceNotFromEveryMember) {
   // Every member offset used to decode all members after it (quadratic).
   const std::string member = Gzip("AAAAAAAAAA");
