@@ -31,16 +31,6 @@ std::string Uuid4() {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-std::string HexOffset(std::uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[value & 0xFU]);
-    value >>= 4;
-  } while (value != 0);
-  return "0x" + out;
-}
-
 void PrintSummary(const firmware::ScanReport& report, std::ostream& out) {
   out << "image: " << report.image_path << " ("
       << (report.image_sha256.empty() ? std::string() : "sha256 " + report.image_sha256 + ", ")
@@ -56,7 +46,7 @@ void PrintSummary(const firmware::ScanReport& report, std::ostream& out) {
       for (const std::string& p : f.provisions)
         provisions += (provisions.empty() ? "" : ",") + p;
       out << "  [" << firmware::ToString(f.severity) << "] " << f.rule_id << " (" << provisions
-          << ") " << f.chain << " > " << f.path << " @" << HexOffset(f.offset) << "\n"
+          << ") " << f.chain << " > " << f.path << " @" << firmware::FormatHex(f.offset) << "\n"
           << "      " << f.message << "\n"
           << "      evidence: " << f.evidence << "\n";
     }

@@ -42,10 +42,6 @@ using FileSink = std::function<void(ExtractedFile)>;
 // by '?'. Sets *escaped when a ".." tried to leave the root.
 std::string NormalizeImagePath(std::string_view raw, bool* escaped);
 
-// An offset or mode as lower-case hex with a 0x prefix ("0x1f"), the way
-// chains and findings show them.
-std::string FormatHex(std::uint64_t value);
-
 class Unpacker {
  public:
   Unpacker(const UnpackLimits& limits, FileSink sink);

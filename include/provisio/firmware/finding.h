@@ -59,6 +59,10 @@ struct ScanReport {
   ScanStatistics statistics;
 };
 
+// An offset as lower-case hex with a 0x prefix ("0x1f"), the way chains,
+// findings and the scan summary show them.
+std::string FormatHex(std::uint64_t value);
+
 // Every provision the firmware checks speak for (the ids a clean scan passes).
 const std::vector<std::string>& CheckedProvisions();
 
