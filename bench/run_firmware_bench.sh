@@ -53,15 +53,21 @@ if [ ! -f "$image" ]; then
   set -o pipefail
 fi
 
-# The regexes provisio runs, in ripgrep syntax (bytes mode for binary escapes).
+# The regexes provisio runs (BinaryPatterns and TextPatterns in
+# src/firmware/checks.cc), in ripgrep syntax: bytes mode for binary escapes,
+# (?i) where provisio matches without case. Keep the two lists in step.
 patterns="$work/patterns.txt"
 cat > "$patterns" <<'P'
 (?-u)-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----
-(?-u)\x02\x01\x00\x02\x82
-(?-u)\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09]\x2a\x86\x48
-(?-u)\x02\x01\x01\x04[\x20\x30\x42]
+(?-u)\x30[\x00-\xff]{1,3}\x02\x01\x00
+(?-u)\x30[\x00-\xff]{1,3}\x02\x01\x01
+ssh-
+ecdsa-sha2-nistp
 AKIA[0-9A-Z]{16}
-ghp_[A-Za-z0-9]{36}
+gh[pousr]_[A-Za-z0-9]{36}
+github_pat_[A-Za-z0-9_]{82}
+AIza[0-9A-Za-z_-]{35}
+sk_live_[0-9A-Za-z]{24,}
 xox[baprs]-[0-9A-Za-z]{10,}
 BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?
 OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2} 
@@ -76,15 +82,23 @@ libcurl/[0-9]+\.[0-9]+\.[0-9]+
 (?i)TLSv1(\.0)?([^.0-9A-Za-z_]|$)
 (?i)use-sslv[23][ \t]*=[ \t]*"?(enable|yes|1|true)
 (?i)cipher
-(?i)CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)]*(0|0L|FALSE)
+(?i)CURLOPT_SSL_VERIFY(PEER|HOST)[ \t,)=>]*(0|0L|FALSE)
 --insecure
 --no-check-certificate
-curl[^\n]*[ \t]-k([ \t;"']|$)
+curl[^\r\n|;]*[ \t]-[A-Za-z]*k[A-Za-z]*([ \t;"']|$)
 (?i)verify(_?peer|_?ssl)?[ \t]*[=:][ \t]*["']?(0|no|false|none|off)([^A-Za-z0-9_]|$)
-(?i)pass(word|wd)?[ \t]*[:=][ \t]*['"]?[^ \t\r\n'"$<{%(]{4,}
+(?i)pass(word|wd|phrase)?(['"]?[ \t]*[:=][ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,}
 echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd
 (?i)secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
 (?i)api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
+(?i)private_?key['"]?[ \t]*[:= \t][ \t]*['"]?[A-Za-z0-9+/]{43}=
+(?i)psk[ \t]*=[ \t]*['"]?[^ \t\r\n'"$<{%(]{8,}
+passwd[ \t]+-d[ \t]+['"]?[A-Za-z_][A-Za-z0-9_.-]*
+(echo|printf)[ \t][^|\r\n]*\|[ \t]*passwd
+_create_unverified_context
+(?i)sslverify['"]?[ \t]+['"]?(false|no|0|off)([^A-Za-z0-9_]|$)
+(?i)git_ssl_no_verify[ \t]*=[ \t]*['"]?(1|true|yes)
+(?i)(bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$)
 P
 [ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; exit 0; }
 

@@ -22,27 +22,48 @@
 namespace provisio::firmware {
 namespace {
 
-// A bounded queue between the unpacking thread and the scanning threads.
+// A bounded queue between the unpacking thread and the scanning threads:
+// at most `max_files` files, and at most `max_bytes` of decoded data that
+// lives only in memory (views into the image cost nothing). Keeping few
+// decoded buffers in flight bounds memory and lets the unpacker reuse
+// them (see BufferPool).
 class WorkQueue {
  public:
-  explicit WorkQueue(std::size_t capacity) : capacity_(capacity) {}
+  WorkQueue(std::size_t max_files, std::uint64_t max_bytes)
+      : max_files_(max_files), max_bytes_(max_bytes) {}
 
-  void Push(ExtractedFile file) {
+  // `bytes`: what the file holds in memory beyond the image. A file over
+  // the limit alone still goes in once the queue is empty.
+  void Push(ExtractedFile file, std::uint64_t bytes) {
     std::unique_lock<std::mutex> lock(mutex_);
-    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
-    items_.push_back(std::move(file));
+    not_full_.wait(lock, [&] {
+      return items_.size() < max_files_ && (bytes_ == 0 || bytes_ + bytes <= max_bytes_);
+    });
+    bytes_ += bytes;
+    items_.push_back({std::move(file), bytes});
     not_empty_.notify_one();
   }
 
-  bool Pop(ExtractedFile* file) {
+  // Takes the next file; its bytes count until Done(bytes) is called, so
+  // that a file being scanned still holds its place.
+  bool Pop(ExtractedFile* file, std::uint64_t* bytes) {
     std::unique_lock<std::mutex> lock(mutex_);
     not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
     if (items_.empty())
       return false;
-    *file = std::move(items_.front());
+    *file = std::move(items_.front().file);
+    *bytes = items_.front().bytes;
     items_.pop_front();
     not_full_.notify_one();
     return true;
+  }
+
+  void Done(std::uint64_t bytes) {
+    if (bytes == 0)
+      return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    bytes_ -= bytes;
+    not_full_.notify_one();
   }
 
   void Close() {
@@ -52,11 +73,17 @@ class WorkQueue {
   }
 
  private:
-  std::size_t capacity_;
+  struct Item {
+    ExtractedFile file;
+    std::uint64_t bytes = 0;
+  };
+  std::size_t max_files_;
+  std::uint64_t max_bytes_;
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
-  std::deque<ExtractedFile> items_;
+  std::deque<Item> items_;
+  std::uint64_t bytes_ = 0;  // Queued and being scanned.
   bool closed_ = false;
 };
 
@@ -139,7 +166,7 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     hasher = std::thread([&report, image] { report.image_sha256 = Sha256Hex(image); });
 
   const unsigned threads = std::max(1U, options.threads);
-  WorkQueue queue(256);
+  WorkQueue queue(256, std::uint64_t{48} << 20);
   std::mutex results_mutex;
   FileResults all;
   std::vector<std::thread> workers;
@@ -147,11 +174,13 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     workers.emplace_back([&] {
       FileResults local;
       ExtractedFile file;
+      std::uint64_t bytes = 0;
       const auto& checker = compiled.get();
-      while (queue.Pop(&file)) {
+      while (queue.Pop(&file, &bytes)) {
         if (checker)  // Otherwise the queue is drained and the scan fails below.
           (*checker)->CheckFile(file, &local);
-        file = ExtractedFile{};
+        file = ExtractedFile{};  // Its buffer goes back before the place is freed.
+        queue.Done(bytes);
       }
       std::lock_guard<std::mutex> lock(results_mutex);
       for (Finding& f : local.findings)
@@ -178,7 +207,10 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
           seen = file.owner;
       }
     }
-    queue.Push(std::move(file));
+    // Data the image itself holds (a file stored uncompressed) costs no memory.
+    const bool in_image = !file.owner.owner_before(keeper) && !keeper.owner_before(file.owner);
+    const std::uint64_t bytes = in_image ? 0 : file.data.size();
+    queue.Push(std::move(file), bytes);
   });
   unpacker.Unpack(keeper, image, name);
   queue.Close();

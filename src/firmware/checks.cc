@@ -22,9 +22,8 @@ namespace {
 
 enum PatternId : unsigned {
   kPemKey = 1,
-  kDerRsa,
-  kDerPkcs8,
-  kDerEc,
+  kDerVersion0,
+  kDerVersion1,
   kDropbearSshKey,
   kDropbearEcdsaKey,
   kAwsKey,
@@ -70,13 +69,14 @@ std::vector<Pattern> BinaryPatterns() {
   return {
       {kPemKey, R"(-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----)",
        "PRIVATE KEY-----", false, 64},
-      // Modulus length in one byte (0x81, keys up to 1024 bits) or two.
-      {kDerRsa, R"(\x02\x01\x00\x02[\x81\x82])", std::string("\x02\x01\x00\x02", 4), false, 8},
-      // Algorithm OID 1.2.840.* (RSA, EC, DSA) or 1.3.101.110-113
-      // (X25519, X448, Ed25519, Ed448): tails after the shared prefix.
-      {kDerPkcs8, R"(\x02\x01\x00\x30[\x05-\x15]\x06[\x03-\x09](\x2a\x86\x48|\x2b\x65[\x6e-\x71]))",
-       std::string("\x02\x01\x00\x30", 4), false, 16},
-      {kDerEc, R"(\x02\x01\x01\x04[\x20\x30\x42])", std::string("\x02\x01\x01\x04", 4), false, 8},
+      // DER private keys open with a SEQUENCE header (0x30 and one to three
+      // length bytes) and a one-byte INTEGER version: 0 for RSA, DSA and
+      // PKCS#8, 1 for EC. That is all the patterns ask; OpenSSL then parses
+      // the candidate (see ParseDerKey). Spelling out the algorithm bytes
+      // after the version (modulus length, OID) as alternatives made
+      // Hyperscan's literal matcher take half again as long on every byte.
+      {kDerVersion0, R"(\x30[\s\S]{1,3}\x02\x01\x00)", std::string("\x02\x01\x00", 3), false, 8},
+      {kDerVersion1, R"(\x30[\s\S]{1,3}\x02\x01\x01)", std::string("\x02\x01\x01", 3), false, 8},
       // dropbear host keys start with the key type name after its 4-byte
       // length; ParseDropbearKey checks both. Plain literals on purpose:
       // spelling out the names and the length bytes as alternatives gave
@@ -495,6 +495,52 @@ std::string NormalizePem(std::string_view pem) {
 
 // Parses a DER private key starting at `data`; returns its length and a
 // description, or 0.
+// Whether `data` (a SEQUENCE header of `header` bytes, then a version
+// INTEGER 0 or 1) is shaped like a private key: the length form the header
+// size implies, a body that fits and is long enough for a key, and after
+// the version what RSA, DSA, EC or PKCS#8 keys have there. OpenSSL 3 takes
+// most of a millisecond to turn down a candidate (it tries every decoder),
+// and machine code holds such byte runs here and there.
+bool LooksLikeDerKey(std::string_view data, std::size_t header) {
+  const auto byte = [&](std::size_t i) {
+    return static_cast<unsigned char>(data[i]);
+  };
+  if (data.size() < header + 8 || byte(0) != 0x30)
+    return false;
+  std::size_t body = 0;
+  if (header == 2) {
+    body = byte(1);
+    if (body >= 0x80)
+      return false;
+  } else if (header == 3) {
+    body = byte(2);
+    if (byte(1) != 0x81 || body < 0x80)
+      return false;
+  } else if (header == 4) {
+    body = std::size_t{byte(2)} << 8 | byte(3);
+    if (byte(1) != 0x82 || body < 0x100)
+      return false;
+  } else {
+    return false;
+  }
+  // The smallest key is a PKCS#8 X25519 or Ed25519 key: 46 bytes of body.
+  if (body < 40 || body > data.size() - header)
+    return false;
+  const std::size_t next = header + 3;  // After "02 01 0v".
+  const unsigned char version = byte(header + 2);
+  const unsigned char tag = byte(next);
+  const unsigned char length = byte(next + 1);
+  // PKCS#8 (version 0, or 1 with a public key): AlgorithmIdentifier, an OID
+  // first (after a long-form length when it holds DSA parameters).
+  if (tag == 0x30) {
+    return (length >= 5 && length < 0x80 && byte(next + 2) == 0x06) ||
+           (length == 0x81 && byte(next + 3) == 0x06) || (length == 0x82 && byte(next + 4) == 0x06);
+  }
+  // RSA (modulus) and DSA (p): an INTEGER; EC (version 1): the key as an OCTET STRING.
+  return version == 0 ? tag == 0x02 && length >= 0x20
+                      : tag == 0x04 && length >= 0x14 && length <= 0x42;
+}
+
 std::size_t ParseDerKey(std::string_view data, std::string* description) {
   if (data.size() < 16 || static_cast<unsigned char>(data[0]) != 0x30)
     return 0;
@@ -692,11 +738,12 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
                             " bytes]"));
         break;
       }
-      case kDerRsa:
-      case kDerPkcs8:
-      case kDerEc:
+      case kDerVersion0:
+      case kDerVersion1:
+        // Keyed by where the version sits: the SEQUENCE header before it
+        // is one of three lengths, tried below.
         if (!crypto_library)
-          der.emplace_back(start, id);
+          der.emplace_back(end - 3, id);
         break;
       case kDropbearSshKey:
       case kDropbearEcdsaKey: {
@@ -763,6 +810,8 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       continue;
     for (const std::uint64_t back : {4U, 3U, 2U}) {
       if (start < back)
+        continue;
+      if (!LooksLikeDerKey(data.substr(start - back), back))
         continue;
       std::string description;
       const std::size_t length = ParseDerKey(data.substr(start - back), &description);

@@ -11,8 +11,10 @@
 #include <crypt.h>
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
+#include <openssl/dsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "provisio/firmware/pattern_scanner.h"
 
@@ -571,6 +573,38 @@ TEST(CheckerTest, IgnoresTestKeysInsideCryptoLibrariesOnly) {
   }
 }
 
+// A DSA key with 1024-bit parameters (quick to generate).
+EVP_PKEY* DsaKey() {
+  EVP_PKEY_CTX* params_ctx = EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr);
+  EVP_PKEY* params = nullptr;
+  EXPECT_EQ(EVP_PKEY_paramgen_init(params_ctx), 1);
+  EXPECT_EQ(EVP_PKEY_CTX_set_dsa_paramgen_bits(params_ctx, 1024), 1);
+  EXPECT_EQ(EVP_PKEY_paramgen(params_ctx, &params), 1);
+  EVP_PKEY_CTX_free(params_ctx);
+  EVP_PKEY_CTX* key_ctx = EVP_PKEY_CTX_new(params, nullptr);
+  EVP_PKEY* key = nullptr;
+  EXPECT_EQ(EVP_PKEY_keygen_init(key_ctx), 1);
+  EXPECT_EQ(EVP_PKEY_keygen(key_ctx, &key), 1);
+  EVP_PKEY_CTX_free(key_ctx);
+  EVP_PKEY_free(params);
+  return key;
+}
+
+// The key in PKCS#8 (PrivateKeyInfo), whatever its type.
+std::string Pkcs8Der(EVP_PKEY* key) {
+  PKCS8_PRIV_KEY_INFO* info = EVP_PKEY2PKCS8(key);
+  EXPECT_NE(info, nullptr);
+  unsigned char* der = nullptr;
+  const int length = i2d_PKCS8_PRIV_KEY_INFO(info, &der);
+  EXPECT_GT(length, 0);
+  std::string out(reinterpret_cast<const char*>(der),
+                  static_cast<std::size_t>(std::max(length, 0)));
+  OPENSSL_free(der);
+  PKCS8_PRIV_KEY_INFO_free(info);
+  EVP_PKEY_free(key);
+  return out;
+}
+
 std::string Der(EVP_PKEY* key) {
   unsigned char* der = nullptr;
   const int length = i2d_PrivateKey(key, &der);
@@ -606,6 +640,16 @@ TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
     std::string content;
   } cases[] = {
       {"RSA 1024 PKCS#1 DER", "/usr/lib/libvendor.so", elf + rsa1024 + elf},
+      {"RSA 512 PKCS#1 DER (short modulus length)", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{512})) + elf},
+      {"RSA 2048 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Pkcs8Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})) + elf},
+      {"EC P-256 SEC1 DER", "/usr/lib/libvendor.so",
+       elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")) + elf},
+      {"EC P-384 PKCS#8 DER", "/usr/lib/libvendor.so",
+       elf + Pkcs8Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384")) + elf},
+      {"DSA PKCS#8 DER (long AlgorithmIdentifier)", "/usr/lib/libvendor.so",
+       elf + Pkcs8Der(DsaKey()) + elf},
       {"Ed25519 PKCS#8 DER", "/usr/lib/libvendor.so",
        elf + Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")) + elf},
       {"X25519 PKCS#8 DER", "/usr/lib/libvendor.so",
@@ -661,6 +705,37 @@ TEST(PatternScannerTest, EnginesAgreeOnMatches) {
   }
   EXPECT_EQ(results[0], results[1]);
   EXPECT_EQ(results[1], (std::set<std::pair<unsigned, std::uint64_t>>{{1, 2}, {2, 25}}));
+}
+
+TEST(PatternScannerTest, BigDataScannedInHalvesReportsEveryMatchOnce) {
+  // 9 MiB is scanned as two overlapping halves on two threads: matches at
+  // both ends, straddling the middle, inside the overlap and straddling
+  // its end.
+  const std::vector<Pattern> patterns = {{1, "AKIA[0-9A-Z]{16}", "AKIA", false, 24},
+                                         {2, "pass(word)?=[a-z]{3}", "pass", true, 32}};
+  std::string data(std::size_t{9} << 20, '.');
+  const std::string key = "AKIAABCDEFGHIJKLMNOP";
+  const std::string pass = "PASSWORD=abc";
+  const std::size_t middle = data.size() / 2;
+  std::set<std::pair<unsigned, std::uint64_t>> planted;
+  for (const std::size_t at :
+       {std::size_t{0}, middle - 10, middle + 100, middle + 4090, data.size() - key.size()}) {
+    data.replace(at, key.size(), key);
+    planted.insert({1, at});
+  }
+  for (const std::size_t at : {std::size_t{40}, middle - 5000, middle + 2000}) {
+    data.replace(at, pass.size(), pass);
+    planted.insert({2, at});
+  }
+  for (const ScannerEngine engine : {ScannerEngine::kBest, ScannerEngine::kPortable}) {
+    auto scanner = MakePatternScanner(patterns, engine);
+    ASSERT_TRUE(scanner) << scanner.error().message();
+    SCOPED_TRACE((*scanner)->Engine());
+    using Found = std::multiset<std::pair<unsigned, std::uint64_t>>;
+    Found found;
+    ASSERT_TRUE((*scanner)->Scan(data, [&](const Match& m) { found.insert({m.id, m.start}); }));
+    EXPECT_EQ(found, Found(planted.begin(), planted.end()));
+  }
 }
 
 TEST(PatternScannerTest, CachedDatabaseIsWrittenOnceAndFindsTheSameMatches) {

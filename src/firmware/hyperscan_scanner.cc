@@ -8,6 +8,8 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include <hs/hs.h>
 
@@ -42,35 +44,27 @@ class HyperscanScanner final : public PatternScanner {
 
   Result<void> Scan(std::string_view data,
                     const std::function<void(const Match&)>& on_match) const override {
-    hs_scratch_t* scratch = Acquire();
-    if (scratch == nullptr)
-      return Fail(ErrorCode::kInternal, "hyperscan: no scratch space");
-    Result<void> result;
     // Hyperscan reports where matches end; the start is found afterwards by
     // the pattern's regex in a window before the end (matches are rare).
     std::set<std::pair<unsigned, std::uint64_t>> ends;
-    const std::function<void(const Match&)> collect = [&](const Match& m) {
-      ends.insert({m.id, m.end});
-    };
-    // Hyperscan takes an unsigned int length: scan in overlapping pieces.
-    constexpr std::size_t kPiece = std::size_t{1} << 30;
-    constexpr std::size_t kOverlap = 4096;
-    std::size_t base = 0;
-    while (true) {
-      const std::size_t length = std::min(kPiece, data.size() - base);
-      Context context{collect, base, base == 0 ? 0 : base + kOverlap};
-      const hs_error_t error =
-          hs_scan(database_, data.data() + base, static_cast<unsigned int>(length), 0, scratch,
-                  OnMatch, &context);
-      if (error != HS_SUCCESS) {
-        result = Fail(ErrorCode::kInternal, "hyperscan: scan failed with " + std::to_string(error));
-        break;
-      }
-      if (base + length >= data.size())
-        break;
-      base += length - kOverlap;
+    const std::vector<Piece> pieces = Pieces(data.size());
+    Result<void> result;
+    if (pieces.size() >= 2 && data.size() >= kSplitFrom) {
+      // A big file would leave the other scanning threads idle at the end
+      // of a scan: its second half is scanned beside the first.
+      std::set<std::pair<unsigned, std::uint64_t>> late_ends;
+      Result<void> late_result;
+      const std::size_t middle = pieces.size() / 2;
+      std::thread helper(
+          [&] { late_result = ScanPieces(data, pieces, middle, pieces.size(), &late_ends); });
+      result = ScanPieces(data, pieces, 0, middle, &ends);
+      helper.join();
+      if (result && !late_result)
+        result = late_result;
+      ends.merge(late_ends);
+    } else {
+      result = ScanPieces(data, pieces, 0, pieces.size(), &ends);
     }
-    Release(scratch);
     if (!result)
       return result;
     for (const auto& [id, end] : ends) {
@@ -100,6 +94,63 @@ class HyperscanScanner final : public PatternScanner {
     std::size_t base;
     std::size_t report_from;  // Matches ending before this were seen in the previous piece.
   };
+
+  // A stretch of the data scanned by one hs_scan call. Pieces overlap by
+  // kOverlap bytes (longer than any match); a piece reports only matches
+  // ending after `report_from`, so each match is reported once.
+  struct Piece {
+    std::size_t base = 0;
+    std::size_t length = 0;
+    std::size_t report_from = 0;
+  };
+  // Hyperscan takes an unsigned int length: at most 1 GiB a piece.
+  static constexpr std::size_t kMaxPiece = std::size_t{1} << 30;
+  static constexpr std::size_t kOverlap = 4096;
+  // Data this big is scanned in two halves, on two threads.
+  static constexpr std::size_t kSplitFrom = std::size_t{8} << 20;
+
+  static std::vector<Piece> Pieces(std::size_t size) {
+    std::size_t piece = kMaxPiece;
+    if (size >= kSplitFrom)
+      piece = std::min(kMaxPiece, size / 2 + kOverlap);
+    std::vector<Piece> pieces;
+    std::size_t base = 0;
+    while (true) {
+      const std::size_t length = std::min(piece, size - base);
+      pieces.push_back(Piece{base, length, base == 0 ? 0 : base + kOverlap});
+      if (base + length >= size)
+        break;
+      base += length - kOverlap;
+    }
+    return pieces;
+  }
+
+  Result<void> ScanPieces(std::string_view data,
+                          const std::vector<Piece>& pieces,
+                          std::size_t first,
+                          std::size_t last,
+                          std::set<std::pair<unsigned, std::uint64_t>>* ends) const {
+    hs_scratch_t* scratch = Acquire();
+    if (scratch == nullptr)
+      return Fail(ErrorCode::kInternal, "hyperscan: no scratch space");
+    const std::function<void(const Match&)> collect = [&](const Match& m) {
+      ends->insert({m.id, m.end});
+    };
+    Result<void> result;
+    for (std::size_t i = first; i < last; ++i) {
+      const Piece& piece = pieces[i];
+      Context context{collect, piece.base, piece.report_from};
+      const hs_error_t error =
+          hs_scan(database_, data.data() + piece.base, static_cast<unsigned int>(piece.length), 0,
+                  scratch, OnMatch, &context);
+      if (error != HS_SUCCESS) {
+        result = Fail(ErrorCode::kInternal, "hyperscan: scan failed with " + std::to_string(error));
+        break;
+      }
+    }
+    Release(scratch);
+    return result;
+  }
 
   static int OnMatch(
       unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* raw) {

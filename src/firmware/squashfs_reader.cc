@@ -12,8 +12,12 @@
 #include <sqfs/super.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -137,6 +141,112 @@ struct BlockJob {
   std::size_t expected = 0;  // Decoded size of the whole block.
 };
 
+// The gzip data blocks of a file whose decoding has started.
+struct PendingContent {
+  std::vector<BlockJob> jobs;
+  std::shared_ptr<char[]> buffer;
+  std::size_t chunks_left = 0;   // Guarded by DecodeAhead's mutex.
+  std::size_t first_failed = 0;  // Index of the first damaged block; jobs.size() if none.
+};
+
+// Decodes gzip blocks of the files the walk has reached on a helper thread
+// while the walk goes on. Without it, a run of small files was decoded by
+// one thread while the other core waited for files to scan, and one half of
+// a big file often finished long before the other. Work is shared in
+// chunks of a few blocks, in file order; the walking thread decodes too
+// while it waits for the file it must emit next.
+class DecodeAhead {
+ public:
+  using DecodeRange = std::function<std::size_t(
+      const std::vector<BlockJob>&, std::size_t, std::size_t, char*, Inflater&, std::string&)>;
+  explicit DecodeAhead(DecodeRange decode) : decode_(std::move(decode)) {}
+  DecodeAhead(const DecodeAhead&) = delete;
+  DecodeAhead& operator=(const DecodeAhead&) = delete;
+  ~DecodeAhead() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    if (helper_.joinable())
+      helper_.join();
+  }
+
+  void Submit(const std::shared_ptr<PendingContent>& content) {
+    constexpr std::size_t kChunkBlocks = 8;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (std::size_t from = 0; from < content->jobs.size(); from += kChunkBlocks) {
+        tasks_.push_back({content, from, std::min(content->jobs.size(), from + kChunkBlocks)});
+        ++content->chunks_left;
+      }
+      if (!helper_.joinable())
+        helper_ = std::thread([this] { HelperLoop(); });
+    }
+    changed_.notify_all();
+  }
+
+  bool Done(const std::shared_ptr<PendingContent>& content) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return content->chunks_left == 0;
+  }
+
+  // Returns once every block of `content` is decoded, decoding queued
+  // chunks (of this file or earlier ones) meanwhile.
+  void Wait(const std::shared_ptr<PendingContent>& content,
+            Inflater& inflater,
+            std::string& scratch) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (content->chunks_left > 0) {
+      if (!tasks_.empty()) {
+        RunOne(lock, inflater, scratch);
+      } else {
+        changed_.wait(lock);
+      }
+    }
+  }
+
+ private:
+  struct Task {
+    std::shared_ptr<PendingContent> content;
+    std::size_t from = 0;
+    std::size_t to = 0;
+  };
+
+  // Called and returns with `lock` held; runs one task without it.
+  void RunOne(std::unique_lock<std::mutex>& lock, Inflater& inflater, std::string& scratch) {
+    Task task = std::move(tasks_.front());
+    tasks_.pop_front();
+    lock.unlock();
+    const std::size_t failed = decode_(task.content->jobs, task.from, task.to,
+                                       task.content->buffer.get(), inflater, scratch);
+    lock.lock();
+    if (failed < task.to)
+      task.content->first_failed = std::min(task.content->first_failed, failed);
+    --task.content->chunks_left;
+    changed_.notify_all();
+  }
+
+  void HelperLoop() {
+    Inflater inflater;
+    std::string scratch;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty())
+        return;  // Stopping.
+      RunOne(lock, inflater, scratch);
+    }
+  }
+
+  DecodeRange decode_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Task> tasks_;
+  bool stopping_ = false;
+  std::thread helper_;
+};
+
 struct Walker {
   Unpacker& unpacker;
   sqfs_data_reader_t* data;
@@ -156,8 +266,29 @@ struct Walker {
   // later compressible files are cut at what they earned, with a note.
   std::uint64_t pool;
   std::set<std::uint64_t> block_lists;  // Block starts already earned (dedup).
+  // A file whose content may still be decoding: emitted, in walk order,
+  // once it is complete.
+  struct PendingFile {
+    ExtractedFile file;
+    const sqfs_inode_generic_t* inode = nullptr;  // For a regular file's fragment.
+    std::uint64_t take = 0;
+    std::uint64_t planned = 0;  // Bytes the data blocks give.
+    bool ok = true;
+    std::shared_ptr<PendingContent> content;  // Null: `file` is complete (or a view).
+  };
+
   Inflater inflater;
-  std::string scratch;  // One block, for a block cut short by a size limit.
+  std::string scratch;                // One block, for a block cut short by a size limit.
+  std::deque<PendingFile> pending{};  // Visited, not yet emitted (walk order).
+  std::uint64_t pending_bytes = 0;    // Decoded bytes they hold.
+  DecodeAhead decode_ahead{[this](const std::vector<BlockJob>& jobs,
+                                  std::size_t from,
+                                  std::size_t to,
+                                  char* content,
+                                  Inflater& with,
+                                  std::string& block) {
+    return DecodeRange(jobs, from, to, content, with, block);
+  }};
 
   // Bytes of `inode` (a file of `size` bytes) on disk that no earlier file
   // shares: its data blocks, and its tail in a fragment counted at its size.
@@ -231,20 +362,21 @@ struct Walker {
     return to;
   }
 
-  // Reads the first `take` bytes of a regular file. When every data block
-  // is stored uncompressed and there is no fragment, the file is a view
-  // into the image (no copy). Returns false when the data is damaged,
-  // after filling `file` with what could be read.
-  bool ReadContent(const sqfs_inode_generic_t* inode,
-                   std::uint64_t size,
-                   std::uint64_t take,
-                   ExtractedFile* file) {
+  // Starts reading the first `take` bytes of a regular file. When every
+  // data block is stored uncompressed and there is no fragment, the file is
+  // a view into the image (no copy). gzip blocks are decoded ahead (see
+  // DecodeAhead); other compressors are not thread-safe and decode here.
+  void StartContent(std::uint64_t size, PendingFile* item) {
+    const sqfs_inode_generic_t* inode = item->inode;
+    const std::uint64_t take = item->take;
+    ExtractedFile* file = &item->file;
     sqfs_u64 start = 0;
     sqfs_u32 fragment_index = 0xFFFFFFFFU;
     sqfs_u32 fragment_offset = 0;
     if (sqfs_inode_get_file_block_start(inode, &start) != 0 ||
         sqfs_inode_get_frag_location(inode, &fragment_index, &fragment_offset) != 0) {
-      return false;
+      item->ok = false;
+      return;
     }
     const bool has_fragment = fragment_index != 0xFFFFFFFFU;
     const std::size_t blocks = sqfs_inode_get_file_block_count(inode);
@@ -260,13 +392,14 @@ struct Walker {
       if (raw) {
         file->owner = owner;
         file->data = image.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(size));
-        return true;
+        item->planned = take;
+        return;
       }
     }
     // Where each block lies on disk and in the file, up to `take` bytes.
-    std::vector<BlockJob> jobs;
+    auto content = std::make_shared<PendingContent>();
+    std::vector<BlockJob>& jobs = content->jobs;
     jobs.reserve(blocks);
-    bool ok = true;
     std::uint64_t planned = 0;
     std::uint64_t at = start;  // Next block on disk.
     for (std::size_t i = 0; i < blocks && planned < take; ++i) {
@@ -278,49 +411,58 @@ struct Walker {
       job.disk = at;
       job.dest = planned;
       if (job.stored != 0 && (at > image.size() || job.stored > image.size() - at)) {
-        ok = false;
+        item->ok = false;
         break;
       }
       at += job.stored;
       planned += job.want;
       jobs.push_back(job);
     }
-    // Left uninitialised (every byte up to `got` is written below): zero
-    // filling a std::string first cost 6% of all instructions of a scan.
-    const std::shared_ptr<char[]> buffer(new char[static_cast<std::size_t>(take)]);
-    char* const content = buffer.get();
-    // Big gzip files are decoded by two threads, one half of the blocks each
-    // (libdeflate decompressors are per thread; other compressors are not
-    // thread-safe and stay on this one).
-    std::size_t failed = jobs.size();
-    if (gzip && inflater.decompressor != nullptr && jobs.size() >= 4) {
-      const std::size_t middle = jobs.size() / 2;
-      std::size_t failed_late = jobs.size();
-      std::thread helper([&] {
-        Inflater own;
-        std::string own_scratch;
-        failed_late = DecodeRange(jobs, middle, jobs.size(), content, own, own_scratch);
-      });
-      failed = DecodeRange(jobs, 0, middle, content, inflater, scratch);
-      helper.join();
-      if (failed == middle)
-        failed = failed_late;
+    item->planned = planned;
+    // Left uninitialised (every byte up to `got` is written before it is
+    // read): zero filling first cost 6% of all instructions of a scan.
+    content->buffer = unpacker.file_buffers().Acquire(static_cast<std::size_t>(take));
+    content->first_failed = jobs.size();
+    if (gzip && inflater.decompressor != nullptr && !jobs.empty()) {
+      decode_ahead.Submit(content);
     } else {
-      failed = DecodeRange(jobs, 0, jobs.size(), content, inflater, scratch);
+      content->first_failed =
+          DecodeRange(jobs, 0, jobs.size(), content->buffer.get(), inflater, scratch);
     }
-    std::uint64_t got = planned;
-    if (failed < jobs.size()) {
+    item->content = std::move(content);
+  }
+
+  // Completes a regular file once its blocks are decoded: the fragment
+  // (read here: libsquashfs's reader is not thread-safe), then the view.
+  // Returns false when the data is damaged, after filling the file with
+  // what could be read.
+  bool FinishContent(PendingFile* item) {
+    ExtractedFile* file = &item->file;
+    if (item->content == nullptr)
+      return item->ok;  // A view into the image, or nothing could be read.
+    PendingContent& content = *item->content;
+    decode_ahead.Wait(item->content, inflater, scratch);
+    bool ok = item->ok;
+    std::uint64_t got = item->planned;
+    if (content.first_failed < content.jobs.size()) {
       ok = false;
-      got = jobs[failed].dest;
+      got = content.jobs[content.first_failed].dest;
     }
+    char* const buffer = content.buffer.get();
+    const std::uint64_t take = item->take;
+    sqfs_u32 fragment_index = 0xFFFFFFFFU;
+    sqfs_u32 fragment_offset = 0;
+    const bool has_fragment =
+        sqfs_inode_get_frag_location(item->inode, &fragment_index, &fragment_offset) == 0 &&
+        fragment_index != 0xFFFFFFFFU;
     if (ok && got < take && has_fragment) {
       std::size_t length = 0;
       sqfs_u8* fragment = nullptr;
-      if (sqfs_data_reader_get_fragment(data, inode, &length, &fragment) == 0 &&
+      if (sqfs_data_reader_get_fragment(data, item->inode, &length, &fragment) == 0 &&
           fragment != nullptr) {
         const std::size_t want =
             static_cast<std::size_t>(std::min<std::uint64_t>(length, take - got));
-        std::memcpy(content + got, fragment, want);
+        std::memcpy(buffer + got, fragment, want);
         got += want;
       } else {
         ok = false;
@@ -332,9 +474,31 @@ struct Walker {
     // ExtractedFile::owner only keeps data alive and is never read: an
     // aliasing pointer that owns the buffer and points to an empty string.
     static const std::string kUnused;
-    file->owner = std::shared_ptr<const std::string>(buffer, &kUnused);
-    file->data = std::string_view(content, static_cast<std::size_t>(got));
+    file->owner = std::shared_ptr<const std::string>(content.buffer, &kUnused);
+    file->data = std::string_view(buffer, static_cast<std::size_t>(got));
     return ok;
+  }
+
+  // Emits pending files in walk order: those already complete, and more
+  // (waiting for them) while too many or too many bytes are pending.
+  void EmitPending(bool all) {
+    constexpr std::size_t kMaxFiles = 64;
+    constexpr std::uint64_t kMaxBytes = std::uint64_t{32} << 20;
+    while (!pending.empty()) {
+      PendingFile& head = pending.front();
+      const bool over = pending.size() > kMaxFiles || pending_bytes > kMaxBytes;
+      if (!all && !over && head.content != nullptr && !decode_ahead.Done(head.content))
+        break;
+      if (head.file.kind == ExtractedFile::Kind::kRegular && !FinishContent(&head)) {
+        unpacker.Note(chain, "file '" + head.file.path + "' could not be read after " +
+                                 std::to_string(head.file.data.size()) +
+                                 " bytes (damaged data block)");
+      }
+      pending_bytes -= head.content != nullptr ? head.take : 0;
+      ExtractedFile file = std::move(head.file);
+      pending.pop_front();
+      unpacker.EmitFile(std::move(file), depth);
+    }
   }
 
   void Walk(const sqfs_tree_node_t* node, const std::string& path, unsigned level) {
@@ -393,20 +557,27 @@ struct Walker {
         const std::uint64_t take = std::min<std::uint64_t>(size, cap);
         if (!unpacker.Reserve(take, chain))
           return;
-        if (!ReadContent(inode, size, take, &file)) {
-          unpacker.Note(chain, "file '" + path + "' could not be read after " +
-                                   std::to_string(file.data.size()) +
-                                   " bytes (damaged data block)");
-        }
         const std::uint64_t beyond = take > earned ? take - earned : 0;
         pool -= std::min(pool, beyond);
-        break;
+        PendingFile pending_file;
+        pending_file.file = std::move(file);
+        pending_file.inode = inode;
+        pending_file.take = take;
+        StartContent(size, &pending_file);
+        if (pending_file.content != nullptr)
+          pending_bytes += take;
+        pending.push_back(std::move(pending_file));
+        EmitPending(false);
+        return;
       }
       default:
         file.kind = ExtractedFile::Kind::kOther;
         break;
     }
-    unpacker.EmitFile(std::move(file), depth);
+    PendingFile other;
+    other.file = std::move(file);
+    pending.push_back(std::move(other));
+    EmitPending(false);
   }
 };
 
@@ -493,6 +664,7 @@ std::uint64_t ReadSquashfs(Unpacker& unpacker,
                 {},
                 {}};
   walker.Walk(readers.root, "", 0);
+  walker.EmitPending(true);
   return extent;
 }
 

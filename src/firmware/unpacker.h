@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "firmware/buffer_pool.h"
 #include "provisio/firmware/analyzer.h"
 #include "provisio/firmware/finding.h"
 
@@ -66,6 +67,8 @@ class Unpacker {
   bool CountFile(std::string_view chain);
   void EmitFile(ExtractedFile file, unsigned depth);
   const UnpackLimits& limits() const { return limits_; }
+  // Where format readers decode file contents (recycled across files).
+  BufferPool& file_buffers() { return file_buffers_; }
 
  private:
   struct Region {
@@ -130,6 +133,7 @@ class Unpacker {
   const ExtractedFile* whole_file_ = nullptr;  // See UnpackFileContents.
   bool budget_exhausted_ = false;
   bool files_exhausted_ = false;
+  BufferPool file_buffers_{std::size_t{64} << 20};
 };
 
 // Format readers in their own files. Each returns the number of bytes the
