@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,26 +170,6 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   WorkQueue queue(256, std::uint64_t{48} << 20);
   std::mutex results_mutex;
   FileResults all;
-  std::vector<std::thread> workers;
-  for (unsigned i = 0; i < threads; ++i) {
-    workers.emplace_back([&] {
-      FileResults local;
-      ExtractedFile file;
-      std::uint64_t bytes = 0;
-      const auto& checker = compiled.get();
-      while (queue.Pop(&file, &bytes)) {
-        if (checker)  // Otherwise the queue is drained and the scan fails below.
-          (*checker)->CheckFile(file, &local);
-        file = ExtractedFile{};  // Its buffer goes back before the place is freed.
-        queue.Done(bytes);
-      }
-      std::lock_guard<std::mutex> lock(results_mutex);
-      for (Finding& f : local.findings)
-        all.findings.push_back(std::move(f));
-      for (Component& c : local.components)
-        all.components.push_back(std::move(c));
-    });
-  }
   // Only the unpacker's thread touches these.
   std::uint64_t regular_files = 0;
   // Hard links share one buffer: a rootfs archive with hundreds of busybox
@@ -212,10 +193,46 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     const std::uint64_t bytes = in_image ? 0 : file.data.size();
     queue.Push(std::move(file), bytes);
   });
-  unpacker.Unpack(keeper, image, name);
-  queue.Close();
-  for (std::thread& worker : workers)
-    worker.join();
+  const auto unpack_and_scan = [&] {
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < threads; ++i) {
+      workers.emplace_back([&] {
+        FileResults local;
+        ExtractedFile file;
+        std::uint64_t bytes = 0;
+        const auto& checker = compiled.get();
+        while (queue.Pop(&file, &bytes)) {
+          if (checker)  // Otherwise the queue is drained and the scan fails below.
+            (*checker)->CheckFile(file, &local);
+          file = ExtractedFile{};  // Its buffer goes back before the place is freed.
+          queue.Done(bytes);
+        }
+        std::lock_guard<std::mutex> lock(results_mutex);
+        for (Finding& f : local.findings)
+          all.findings.push_back(std::move(f));
+        for (Component& c : local.components)
+          all.components.push_back(std::move(c));
+      });
+    }
+    unpacker.Unpack(keeper, image, name);
+    queue.Close();
+    for (std::thread& worker : workers)
+      worker.join();
+  };
+  if (hasher.joinable() && std::thread::hardware_concurrency() >= 2) {
+    // The digest is one sequential pass over the whole image, often the
+    // longest task of the scan: the unpacking and scanning threads (which
+    // inherit their starter's priority) run a little lower, so that it
+    // keeps a core while they share the others.
+    std::thread lowered([&] {
+      (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()),
+                          ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())) + 5);
+      unpack_and_scan();
+    });
+    lowered.join();
+  } else {
+    unpack_and_scan();
+  }
   if (hasher.joinable())
     hasher.join();
   if (!compiled.get())
