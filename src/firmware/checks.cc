@@ -90,13 +90,16 @@ std::vector<Pattern> BinaryPatterns() {
       {kStripeKey, R"(sk_live_[0-9A-Za-z]{24,})", "sk_live_", false, 120},
       {kSlackToken, R"(xox[baprs]-[0-9A-Za-z]{10,})", "xox", false, 60},
       {kVersionBusybox, R"(BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?)", "BusyBox v", false, 32},
-      {kVersionOpenssl, R"(OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2} )", "OpenSSL ", false, 32},
+      // "OpenSSL 3.0.15 3 Sep 2024", "OpenSSL 1.0.2k-fips  26 Jan 2017".
+      {kVersionOpenssl, R"(OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2}(-fips)?[ \x00])", "OpenSSL ",
+       false, 32},
       {kVersionDropbear, R"(dropbear_20[0-9]{2}\.[0-9]{2})", "dropbear_", false, 32},
       {kVersionLinux, R"(Linux version [2-9]\.[0-9]+(\.[0-9]+)?)", "Linux version ", false, 32},
       {kVersionOpenssh, R"(OpenSSH_[0-9]+\.[0-9]+(p[0-9]+)?)", "OpenSSH_", false, 32},
       {kVersionDnsmasq, R"(dnsmasq-[0-9]+\.[0-9]+)", "dnsmasq-", false, 32},
       {kVersionLighttpd, R"(lighttpd/[0-9]+\.[0-9]+\.[0-9]+)", "lighttpd/", false, 32},
-      {kVersionUboot, R"(U-Boot 20[0-9]{2}\.[0-9]{2})", "U-Boot ", false, 32},
+      // "U-Boot 2016.01", and the 1.x series of older routers ("U-Boot 1.1.3").
+      {kVersionUboot, R"(U-Boot (20[0-9]{2}\.[0-9]{2}|1\.[0-9]\.[0-9]+))", "U-Boot ", false, 32},
       {kVersionCurl, R"(libcurl/[0-9]+\.[0-9]+\.[0-9]+)", "libcurl/", false, 32},
   };
 }
@@ -584,6 +587,70 @@ constexpr std::array<VersionRule, 9> kVersionRules = {{
 constexpr std::uint64_t kMaxShaCryptRounds = 50000;
 constexpr std::uint64_t kMaxBcryptCost = 12;
 
+// Memory-hard schemes: the most memory one try may take (yescrypt's
+// default, cost 5, takes 16 MiB; scrypt's default 64 MiB). A cost of 11
+// takes 1 GiB and seconds per try.
+constexpr std::uint64_t kMaxMemoryHardBytes = std::uint64_t{64} << 20;
+
+// The value of a crypt base-64 digit ("./0-9A-Za-z"); -1 for another byte.
+int CryptDigit(char c) {
+  if (c == '.' || c == '/')
+    return c == '.' ? 0 : 1;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 2;
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A' + 12;
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 38;
+  return -1;
+}
+
+// Whether one try of a yescrypt ($y$, $gy$) or scrypt ($7$) hash stays
+// within kMaxMemoryHardBytes (128 * r * N bytes, times p for scrypt).
+// Parameters it cannot read, or the optional yescrypt fields (parallelism,
+// time, ROM), count as too costly: such hashes are reported, not tried.
+bool MemoryHardCostAcceptable(std::string_view hash) {
+  std::uint64_t n_log2 = 0;
+  std::uint64_t r = 0;
+  std::uint64_t p = 1;
+  if (hash.rfind("$7$", 0) == 0) {
+    if (hash.size() < 14)
+      return false;
+    const int n = CryptDigit(hash[3]);
+    if (n < 0)
+      return false;
+    n_log2 = static_cast<std::uint64_t>(n);
+    std::uint64_t fields[2] = {0, 0};
+    for (std::size_t field = 0; field < 2; ++field) {
+      for (std::size_t i = 0; i < 5; ++i) {
+        const int digit = CryptDigit(hash[4 + field * 5 + i]);
+        if (digit < 0)
+          return false;
+        fields[field] |= static_cast<std::uint64_t>(digit) << (6 * i);
+      }
+    }
+    r = fields[0];
+    p = fields[1];
+  } else {
+    const std::size_t at = hash.rfind("$y$", 0) == 0 ? 3 : hash.rfind("$gy$", 0) == 0 ? 4 : 0;
+    if (at == 0)
+      return true;  // Not a memory-hard scheme.
+    const std::size_t end = hash.find('$', at);
+    if (end == std::string_view::npos || end - at != 3)
+      return false;  // Not only flags, N and r.
+    const int n = CryptDigit(hash[at + 1]);
+    const int r_digit = CryptDigit(hash[at + 2]);
+    if (n < 0 || r_digit < 0 || r_digit >= 47)
+      return false;  // r >= 48 takes more than one digit.
+    n_log2 = static_cast<std::uint64_t>(n) + 1;
+    r = static_cast<std::uint64_t>(r_digit) + 1;
+  }
+  if (n_log2 < 1 || n_log2 > 40 || r == 0 || p == 0 || r > (1U << 20) || p > (1U << 20))
+    return false;
+  const std::uint64_t bytes = 128 * r * p;
+  return bytes <= kMaxMemoryHardBytes >> n_log2;
+}
+
 // The decimal number at the start of `text` up to `stop`; a huge value when
 // it is missing or does not fit.
 std::uint64_t ParseCost(std::string_view text, char stop) {
@@ -796,6 +863,13 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
           std::string version(Trim(text.substr(rule.prefix.size())));
           if (rule.id == kVersionDropbear)
             std::replace(version.begin(), version.end(), '_', '.');
+          if (rule.id == kVersionOpenssl) {
+            // The version, not the build variant (as vulnerability data names it).
+            if (!version.empty() && version.back() == '\0')
+              version.pop_back();
+            if (EndsWith(version, "-fips"))
+              version.resize(version.size() - 5);
+          }
           if (components.insert({std::string(rule.name), version}).second) {
             results->components.push_back(
                 Component{std::string(rule.name), version, file.path, file.chain});
@@ -1267,6 +1341,8 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
     } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
       default_budget = 24;
       common_budget = 8;
+      if (!MemoryHardCostAcceptable(hash))
+        hopeless = true;
     }
     const std::string scheme = hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1) : "DES";
     if (hopeless) {

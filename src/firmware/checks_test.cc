@@ -445,6 +445,14 @@ TEST(CheckerTest, SkipsPasswordTriesOnHashesTooCostlyForADevice) {
        "root:$5$rounds=5000000$abcdefgh$" + std::string(43, 'A') + ":19000::::::\n"},
       {"bcrypt cost 14", "root:$2b$14$" + std::string(53, 'A') + ":19000::::::\n"},
       {"bcrypt cost 31", "root:$2y$31$" + std::string(53, 'A') + ":19000::::::\n"},
+      // crypt_gensalt("$y$", 11): N = 2^18, r = 32, 1 GiB a try.
+      {"yescrypt cost 11",
+       "root:$y$jFT$jRikIVttx7OKNv9Ktg7r30$" + std::string(43, 'A') + ":19000::::::\n"},
+      {"yescrypt with a parallelism field",
+       "root:$y$j9T6$n8.Og6kvn/fCG5h2xE/tb0$" + std::string(43, 'A') + ":19000::::::\n"},
+      // N = 2^20, r = 32: 4 GiB a try.
+      {"scrypt N=2^20",
+       "root:$7$IU..../....rZiFq3mEPqwe8QxWJ/h6E.$" + std::string(43, 'A') + ":19000::::::\n"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -689,6 +697,26 @@ TEST(CheckerTest, RecordsComponentVersions) {
   for (const Component& c : results.components)
     seen.insert(c.name + " " + c.version);
   EXPECT_EQ(seen, (std::set<std::string>{"busybox 1.36.1", "dropbear 2022.83"}));
+}
+
+TEST(CheckerTest, RecordsVersionsOfOldAndVendorBuilds) {
+  // The forms old router images carry: a FIPS build of OpenSSL 1.0.2, the
+  // version string followed by a NUL, and the U-Boot 1.x series.
+  auto checker = MakeChecker();
+  FileResults results;
+  const std::string nul(1, '\0');
+  checker->CheckFile(File("/lib/libcrypto.so.10", std::string("\x7F"
+                                                              "ELF\0",
+                                                              5) +
+                                                      "OpenSSL 1.0.2k-fips  26 Jan 2017" + nul +
+                                                      "OpenSSL 1.1.1w" + nul),
+                     &results);
+  checker->CheckFile(File("/boot/u-boot.bin", "U-Boot 1.1.3 (Jul 18 2012 - 10:20:09)" + nul),
+                     &results);
+  std::set<std::string> seen;
+  for (const Component& c : results.components)
+    seen.insert(c.name + " " + c.version);
+  EXPECT_EQ(seen, (std::set<std::string>{"openssl 1.0.2k", "openssl 1.1.1w", "u-boot 1.1.3"}));
 }
 
 TEST(PatternScannerTest, EnginesAgreeOnMatches) {
