@@ -1052,6 +1052,11 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
               tail = tail || EndsWith(word_before, head);
             if (tail)
               break;
+            // "pass" as a value, not a key: an OpenSSL password source such
+            // as "secret = pass:insta" in the examples of a stock openssl.cnf.
+            const std::string_view line_before = Trim(line.text.substr(0, column));
+            if (!line_before.empty() && (line_before.back() == '=' || line_before.back() == ':'))
+              break;
           }
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
