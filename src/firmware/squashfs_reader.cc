@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "firmware/bytes.h"
 #include "firmware/unpacker.h"
 
 namespace provisio::firmware {
@@ -600,7 +601,20 @@ std::uint64_t ReadSquashfs(Unpacker& unpacker,
 
   sqfs_super_t super{};
   if (sqfs_super_read(&super, file) != 0) {
-    return 0;  // Not a squashfs superblock after all (or a version we cannot read).
+    // Versions 1.x to 3.x (older router images, often with LZMA) keep the
+    // version where 4.0 does; anything else was four bytes that only
+    // looked like a magic.
+    if (data.size() >= 96) {
+      const unsigned major = LoadLe16(data, 28);
+      const unsigned minor = LoadLe16(data, 30);
+      if (major >= 1 && major <= 3 && minor <= 1) {
+        unpacker.Note(chain, "squashfs version " + std::to_string(major) + "." +
+                                 std::to_string(minor) +
+                                 " is not supported (libsquashfs reads version 4); its "
+                                 "contents were scanned as raw data without unpacking");
+      }
+    }
+    return 0;
   }
   const std::uint64_t extent = std::min<std::uint64_t>(super.bytes_used, data.size());
   if (super.bytes_used > data.size()) {

@@ -28,8 +28,9 @@ bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
 // adds its prefix here). Random data hits one of them once per ~4000 bytes
 // instead of once per 16 bytes for the first byte alone, which made the
 // carver the largest cost when scanning incompressible blobs.
-constexpr std::array<std::array<unsigned char, 2>, 16> kMagicPrefixes = {{
+constexpr std::array<std::array<unsigned char, 2>, 17> kMagicPrefixes = {{
     {'h', 's'},    // squashfs "hsqs"
+    {'s', 'q'},    // big-endian squashfs "sqsh" (noted, not read)
     {0x1F, 0x8B},  // gzip
     {0xFD, '7'},   // xz
     {'B', 'Z'},    // bzip2 "BZh"
@@ -377,6 +378,19 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
   std::string_view kind;
   if (byte == 'h' && StartsWith(blob, at, "hsqs")) {
     kind = "squashfs";
+  } else if (byte == 's' && StartsWith(blob, at, "sqsh") && blob.size() - at >= 96) {
+    // Big-endian squashfs (old MIPS routers, versions 1.x to 3.x):
+    // libsquashfs reads only little-endian version 4. A note, and the
+    // bytes stay raw data.
+    const unsigned major = LoadBe16(blob, at + 28);
+    const unsigned minor = LoadBe16(blob, at + 30);
+    if (major >= 1 && major <= 4 && minor <= 1) {
+      Note(chain + " > squashfs@" + FormatHex(at),
+           "big-endian squashfs version " + std::to_string(major) + "." + std::to_string(minor) +
+               " is not supported (libsquashfs reads little-endian version 4); its contents "
+               "were scanned as raw data without unpacking");
+    }
+    return Probe::kNoMagic;
   } else if (byte == 0x27 && StartsWith(blob, at, "\x27\x05\x19\x56")) {
     kind = "uimage";
   } else if (byte == 'H' && StartsWith(blob, at, "HDR0")) {

@@ -410,6 +410,22 @@ TEST(UnpackerTest, StopsProbingAfterTooManyInvalidContainers) {
   EXPECT_TRUE(AnyNoteContains(c, "were not valid containers"));
 }
 
+TEST(UnpackerTest, NotesSquashfsVersionsItCannotRead) {
+  // Superblocks of squashfs 3.0, little-endian ("hsqs") and big-endian
+  // ("sqsh"), as older router images carry them: the version at offset 28.
+  std::string little = "hsqs" + std::string(92, '\0');
+  little[28] = 3;
+  std::string big = "sqsh" + std::string(92, '\0');
+  big[29] = 3;
+  const std::string filler(4096, '\x5A');
+  Collected c = UnpackAll(filler + little + filler + big + filler);
+  EXPECT_TRUE(AnyNoteContains(c, "squashfs version 3.0 is not supported"));
+  EXPECT_TRUE(AnyNoteContains(c, "big-endian squashfs version 3.0 is not supported"));
+  // Four bytes that only look like a magic are not worth a note.
+  Collected noise = UnpackAll(filler + "sqsh" + std::string(92, '\x7F') + filler);
+  EXPECT_TRUE(noise.notes.empty());
+}
+
 TEST(UnpackerTest, ReadsEveryOrdinaryFileAfterAHugeCompressibleOneInSquashfs) {
   // 20 MiB of zeros packs into a few KiB; it used to take the whole ratio
   // budget of the filesystem, leaving 0 bytes for the files after it.
