@@ -28,13 +28,14 @@ bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
 // adds its prefix here). Random data hits one of them once per ~4000 bytes
 // instead of once per 16 bytes for the first byte alone, which made the
 // carver the largest cost when scanning incompressible blobs.
-constexpr std::array<std::array<unsigned char, 2>, 17> kMagicPrefixes = {{
+constexpr std::array<std::array<unsigned char, 2>, 18> kMagicPrefixes = {{
     {'h', 's'},    // squashfs "hsqs"
     {'s', 'q'},    // big-endian squashfs "sqsh" (noted, not read)
     {0x1F, 0x8B},  // gzip
     {0xFD, '7'},   // xz
     {'B', 'Z'},    // bzip2 "BZh"
     {0x28, 0xB5},  // zstd
+    {0x04, 0x22},  // LZ4 frame (arm64 kernels, initramfs)
     {'0', '7'},    // cpio "0707"
     {'u', 's'},    // tar "ustar" at 257
     {'P', 'K'},    // zip
@@ -181,7 +182,7 @@ std::string StripCompressionSuffix(const std::string& path) {
   for (char& c : suffix)
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   for (const std::string_view strip :
-       {"gz", "gzip", "z", "xz", "bz2", "bz", "zst", "zstd", "lzma"}) {
+       {"gz", "gzip", "z", "xz", "bz2", "bz", "zst", "zstd", "lzma", "lz4"}) {
     if (suffix == strip)
       return path.substr(0, dot);
   }
@@ -409,6 +410,9 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
     kind = "bzip2";
   } else if (byte == 0x28 && StartsWith(blob, at, "\x28\xB5\x2F\xFD")) {
     kind = "zstd";
+  } else if (byte == 0x04 && StartsWith(blob, at, "\x04\x22\x4D\x18") && blob.size() - at > 7 &&
+             (static_cast<unsigned char>(blob[at + 4]) & 0xC0) == 0x40) {
+    kind = "lz4";  // Frame magic, then a descriptor of version 01.
   } else if (byte == 0x5D && LooksLikeLzma(blob, at)) {
     kind = "lzma";
   } else if (byte == '0' &&

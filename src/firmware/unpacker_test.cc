@@ -144,6 +144,20 @@ TEST(UnpackerTest, FindsAGzippedTarAtAnOddOffsetInRawData) {
   EXPECT_EQ(c.files["/etc/hostname"].chain, "image.bin > gzip@0x3e9 > tar@0x0");
 }
 
+TEST(UnpackerTest, FindsAnLz4CompressedCpioInRawData) {
+  // An LZ4 frame, as arm64 kernels and their initramfs are packed.
+  const std::string cpio =
+      MakeArchive({{"etc/shadow", "root::0:0:::::\n"}}, false, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  const std::string image =
+      std::string(77, '\xAA') + Compress(cpio, ARCHIVE_FILTER_LZ4) + std::string(5, '\x55');
+
+  Collected c = UnpackAll(image);
+
+  ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+  EXPECT_EQ(c.files["/etc/shadow"].data, "root::0:0:::::\n");
+  EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > lz4@0x4d > cpio@0x0");
+}
+
 TEST(UnpackerTest, KeepsEscapingEntriesInsideAndNotesThem) {
   const std::string tar = MakeArchive({{"../../../etc/shadow", "root::0:0\n"}}, false);
 
@@ -501,11 +515,9 @@ TEST(UnpackerTest, NotesEveryCompressedStreamCutShortAndScansWhatCameBefore) {
     const char* name;
     int filter;
   };
-  const Case cases[] = {{"gzip", ARCHIVE_FILTER_GZIP},
-                        {"xz", ARCHIVE_FILTER_XZ},
-                        {"bzip2", ARCHIVE_FILTER_BZIP2},
-                        {"zstd", ARCHIVE_FILTER_ZSTD},
-                        {"lzma", ARCHIVE_FILTER_LZMA}};
+  const Case cases[] = {{"gzip", ARCHIVE_FILTER_GZIP},   {"xz", ARCHIVE_FILTER_XZ},
+                        {"bzip2", ARCHIVE_FILTER_BZIP2}, {"zstd", ARCHIVE_FILTER_ZSTD},
+                        {"lzma", ARCHIVE_FILTER_LZMA},   {"lz4", ARCHIVE_FILTER_LZ4}};
   for (const Case& k : cases) {
     SCOPED_TRACE(k.name);
     const std::string whole = Compress(text, k.filter);
