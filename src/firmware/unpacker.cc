@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "firmware/bytes.h"
+#include "firmware/cramfs_reader.h"
 #include "firmware/headers.h"
 #include "firmware/jffs2_reader.h"
 #include "firmware/ubi_reader.h"
@@ -28,9 +29,11 @@ bool StartsWith(std::string_view data, std::size_t at, std::string_view magic) {
 // adds its prefix here). Random data hits one of them once per ~4000 bytes
 // instead of once per 16 bytes for the first byte alone, which made the
 // carver the largest cost when scanning incompressible blobs.
-constexpr std::array<std::array<unsigned char, 2>, 18> kMagicPrefixes = {{
+constexpr std::array<std::array<unsigned char, 2>, 20> kMagicPrefixes = {{
     {'h', 's'},    // squashfs "hsqs"
     {'s', 'q'},    // big-endian squashfs "sqsh" (noted, not read)
+    {0x45, 0x3D},  // CramFS 0x28CD3D45, little endian
+    {0x28, 0xCD},  // CramFS, big endian (noted, not read)
     {0x1F, 0x8B},  // gzip
     {0xFD, '7'},   // xz
     {'B', 'Z'},    // bzip2 "BZh"
@@ -379,6 +382,17 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
   std::string_view kind;
   if (byte == 'h' && StartsWith(blob, at, "hsqs")) {
     kind = "squashfs";
+  } else if (byte == 0x45 && LooksLikeCramfs(blob.substr(at))) {
+    kind = "cramfs";
+    const std::size_t pad = CramfsPadding(blob.substr(at));
+    if (at >= pad)
+      start = at - pad;
+  } else if (byte == 0x28 && StartsWith(blob, at, "\x28\xCD\x3D\x45") && blob.size() - at >= 76 &&
+             blob.substr(at + 16, 16) == "Compressed ROMFS") {
+    Note(chain + " > cramfs@" + FormatHex(at),
+         "big-endian cramfs is not supported; its contents were scanned as raw data without "
+         "unpacking");
+    return Probe::kNoMagic;
   } else if (byte == 's' && StartsWith(blob, at, "sqsh") && blob.size() - at >= 96) {
     // Big-endian squashfs (old MIPS routers, versions 1.x to 3.x):
     // libsquashfs reads only little-endian version 4. A note, and the
@@ -442,8 +456,8 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
   const std::string_view data = blob.substr(start);
   const std::string child = chain + " > " + std::string(kind) + "@" + FormatHex(start);
   std::uint64_t used = 0;
-  if ((kind == "squashfs" || kind == "ext" || kind == "jffs2" || kind == "ubi" ||
-       kind == "ubifs") &&
+  if ((kind == "squashfs" || kind == "ext" || kind == "jffs2" || kind == "ubi" || kind == "ubifs" ||
+       kind == "cramfs") &&
       depth + 1 > limits_.max_depth) {
     Note(child, "nesting depth limit (" + std::to_string(limits_.max_depth) +
                     ") reached; scanned as raw data without unpacking");
@@ -455,6 +469,8 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
     used = ReadExt(*this, data, child, depth + 1);
   } else if (kind == "jffs2") {
     used = ReadJffs2(*this, data, child, depth + 1);
+  } else if (kind == "cramfs") {
+    used = ReadCramfs(*this, data, child, depth + 1);
   } else if (kind == "ubi") {
     used = ReadUbi(*this, data, child, depth + 1);
   } else if (kind == "ubifs") {
