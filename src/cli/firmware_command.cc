@@ -162,8 +162,8 @@ void AddFirmwareCommands(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<FirmwareScanOptions>();
   CLI::App* scan = firmware->add_subcommand(
       "scan",
-      "Unpack IMAGE recursively (uImage, TRX, squashfs, ext2/3/4, cpio, tar, zip, "
-      "gzip/xz/bzip2/zstd/lzma)\n"
+      "Unpack IMAGE recursively (uImage, TRX, squashfs, ext2/3/4, JFFS2, UBI/UBIFS, CramFS,\n"
+      "cpio, tar, zip, gzip/xz/bzip2/zstd/lzma/lz4)\n"
       "in memory and report default passwords (5.1-1), embedded private keys and tokens (5.4-3),\n"
       "weak TLS settings (5.5-1) and debug/plaintext services (5.6). Exit codes: 0 no findings,\n"
       "3 findings, 1 the image cannot be read or holds no file system to check, 2 bad command\n"
