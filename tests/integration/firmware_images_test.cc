@@ -58,6 +58,7 @@ const std::vector<std::pair<std::string, std::string>> kVariants = {
     {"ext4", "ext@0x0"},
     {"jffs2", "jffs2@0x10000"},
     {"ubi", "ubi@0x20000 > /rootfs > ubifs@0x0"},
+    {"cramfs", "cramfs@0x10000"},
 };
 
 class FirmwareImagesTest : public ::testing::Test {

@@ -155,7 +155,7 @@ echo ext4
 # raw NOR flash: 64 KiB of bootloader bytes, then a big-endian JFFS2 partition
 bootloader() {  # random bytes without container magics, exactly $1 bytes
   # The last head closes the pipe early: tr's SIGPIPE is expected.
-  head -c $(($1 * 2)) /dev/urandom | tr -d '\037\213\375\047hHBPu0S]\205\031U1(' | head -c "$1" || true
+  head -c $(($1 * 2)) /dev/urandom | tr -d '\037\213\375\047hHBPu0S]\205\031U1(sE\004' | head -c "$1" || true
 }
 mkfs.jffs2 -b -U -e 0x10000 -r "$root" -o "$out/rootfs-$kind.jffs2"
 { bootloader 65536; cat "$out/rootfs-$kind.jffs2"; } > "$out/jffs2.bin"
@@ -168,3 +168,8 @@ printf '[rootfs]\nmode=ubi\nimage=%s\nvol_id=0\nvol_type=dynamic\nvol_name=rootf
 ubinize -o "$out/rootfs-$kind.ubi" -m 2048 -p 131072 -s 2048 "$out/ubi-$kind.ini" >/dev/null 2>&1
 { bootloader 131072; cat "$out/rootfs-$kind.ubi"; } > "$out/ubi.bin"
 echo ubi
+
+# raw NOR flash of an older camera: 64 KiB of bootloader bytes, then CramFS
+mkfs.cramfs "$root" "$out/rootfs-$kind.cramfs" >/dev/null
+{ bootloader 65536; cat "$out/rootfs-$kind.cramfs"; } > "$out/cramfs.bin"
+echo cramfs
