@@ -12,17 +12,13 @@
 
 #include <gtest/gtest.h>
 
+#include "provisio/core/files.h"
 #include "provisio/core/sha256.h"
 
 namespace provisio::firmware {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // The pipeline's moving parts at once: squashfs files decoded ahead of the
 // walk (many small ones, one bigger than the scan queue's byte limit), a
@@ -71,7 +67,7 @@ TEST(AnalyzerTest, ThreadsChangeNothingButTheTime) {
                               (dir / "fs.sqfs").string() +
                               "' -noappend -comp gzip -all-root -quiet >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  const std::string image = std::string(4096, '\x11') + ReadAll(dir / "fs.sqfs");
+  const std::string image = std::string(4096, '\x11') + ReadFile(dir / "fs.sqfs").value_or("");
   fs::remove_all(dir);
 
   using Seen = std::set<std::tuple<std::string, std::string, std::uint64_t>>;

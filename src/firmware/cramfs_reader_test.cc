@@ -5,13 +5,14 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "provisio/core/files.h"
 
 namespace provisio::firmware {
 namespace {
@@ -44,15 +45,6 @@ bool AnyNoteContains(const std::vector<UnpackNote>& notes, std::string_view text
   return false;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
 // Images built by util-linux's mkfs.cramfs, the real peer.
 class CramfsImageTest : public ::testing::Test {
  protected:
@@ -65,18 +57,18 @@ class CramfsImageTest : public ::testing::Test {
     fs::create_directories(dir_ / "root/bin");
     fs::create_directories(dir_ / "root/empty");
     passwd_ = "root::0:0:root:/root:/bin/sh\n";
-    WriteAll(dir_ / "root/etc/passwd", passwd_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/passwd", passwd_));
     std::mt19937 random(11);
     for (int i = 0; i < 20000; ++i)
       blob_.push_back(static_cast<char>(random() & 0xFF));
-    WriteAll(dir_ / "root/bin/blob", blob_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/bin/blob", blob_));
     for (int i = 0; i < 3000; ++i)
       script_ += "line " + std::to_string(i) + ": telnetd -l /bin/sh\n";
-    WriteAll(dir_ / "root/etc/init.d/rcS", script_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/init.d/rcS", script_));
     // Pages of zeros between data: holes with mkfs.cramfs -z.
     sparse_ = "head" + std::string(3 * 4096, '\0') + "tail";
-    WriteAll(dir_ / "root/etc/sparse", sparse_);
-    WriteAll(dir_ / "root/etc/empty.conf", "");
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/sparse", sparse_));
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/empty.conf", ""));
     fs::create_symlink("/bin/blob", dir_ / "root/bin/link");
     ::chmod((dir_ / "root/bin/blob").c_str(), 04755);
   }
@@ -89,7 +81,7 @@ class CramfsImageTest : public ::testing::Test {
                                 image.string() + "' >/dev/null 2>&1";
     const int rc = std::system(command.c_str());
     EXPECT_EQ(rc, 0) << command << " failed (mkfs.cramfs comes with util-linux)";
-    return ReadAll(image);
+    return ReadFile(image).value_or("");
   }
 
   void ExpectEveryFile(const Collected& c) {

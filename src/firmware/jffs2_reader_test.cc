@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -13,6 +12,8 @@
 
 #include <gtest/gtest.h>
 #include <zlib.h>
+
+#include "provisio/core/files.h"
 
 namespace provisio::firmware {
 namespace {
@@ -47,15 +48,6 @@ bool AnyNoteContains(const Collected& collected, std::string_view text) {
   return false;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
 class Jffs2ImageTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,16 +58,16 @@ class Jffs2ImageTest : public ::testing::Test {
     fs::create_directories(dir_ / "root/etc/init.d");
     fs::create_directories(dir_ / "root/bin");
     passwd_ = "root::0:0:root:/root:/bin/sh\nadmin:x:1000:1000::/home/admin:/bin/sh\n";
-    WriteAll(dir_ / "root/etc/passwd", passwd_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/passwd", passwd_));
     std::mt19937 random(7);
     for (int i = 0; i < 20000; ++i) {
       blob_.push_back(static_cast<char>(random() & 0xFF));
     }
-    WriteAll(dir_ / "root/bin/blob", blob_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/bin/blob", blob_));
     for (int i = 0; i < 4000; ++i) {
       log_ += "line " + std::to_string(i) + ": telnetd -l /bin/sh started\n";
     }
-    WriteAll(dir_ / "root/etc/init.d/rcS", log_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/init.d/rcS", log_));
     fs::create_symlink("/bin/blob", dir_ / "root/bin/link");
     ::chmod((dir_ / "root/bin/blob").c_str(), 04755);
   }
@@ -88,7 +80,7 @@ class Jffs2ImageTest : public ::testing::Test {
                                 image.string() + "' " + flags + " 2>&1";
     const int rc = std::system(command.c_str());
     EXPECT_EQ(rc, 0) << command << " failed; scripts/install-deps installs mtd-utils";
-    return ReadAll(image);
+    return ReadFile(image).value_or("");
   }
 
   fs::path dir_;

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -13,19 +12,12 @@
 
 #include <gtest/gtest.h>
 
+#include "provisio/core/files.h"
+
 namespace provisio::firmware {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 struct Unpacked {
   std::map<std::string, ExtractedFile> files;  // Regular files, symlinks, directories.
@@ -54,16 +46,16 @@ class UbiImageTest : public ::testing::Test {
     fs::create_directories(dir_ / "root/etc/dropbear");
     fs::create_directories(dir_ / "root/bin");
     passwd_ = "root::0:0:root:/root:/bin/sh\n";
-    WriteAll(dir_ / "root/etc/passwd", passwd_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/passwd", passwd_));
     std::mt19937 random(5);
     for (int i = 0; i < 30000; ++i) {
       blob_.push_back(static_cast<char>(random() & 0xFF));
     }
-    WriteAll(dir_ / "root/bin/blob", blob_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/bin/blob", blob_));
     for (int i = 0; i < 3000; ++i) {
       text_ += "option " + std::to_string(i) + " PermitRootLogin yes\n";
     }
-    WriteAll(dir_ / "root/etc/dropbear/config", text_);
+    EXPECT_TRUE(WriteFileAtomically(dir_ / "root/etc/dropbear/config", text_));
     fs::create_symlink("../bin/blob", dir_ / "root/etc/link");
     ::chmod((dir_ / "root/bin/blob").c_str(), 04755);
   }
@@ -82,10 +74,10 @@ class UbiImageTest : public ::testing::Test {
     const fs::path ubi = dir_ / "flash.ubi";
     Run("mkfs.ubifs -r '" + (dir_ / "root").string() + "' -m 2048 -e 126976 -c 64 -x " +
         compressor + " -o '" + ubifs.string() + "'");
-    WriteAll(ini, "[rootfs]\nmode=ubi\nimage=" + ubifs.string() +
-                      "\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\n");
+    EXPECT_TRUE(WriteFileAtomically(ini, "[rootfs]\nmode=ubi\nimage=" + ubifs.string() +
+                                             "\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\n"));
     Run("ubinize -o '" + ubi.string() + "' -m 2048 -p 131072 -s 2048 '" + ini.string() + "'");
-    return ReadAll(ubi);
+    return ReadFile(ubi).value_or("");
   }
 
   fs::path dir_;
@@ -129,7 +121,7 @@ TEST_F(UbiImageTest, UnpacksUbifsInsideUbiWithEveryCompressor) {
 
 TEST_F(UbiImageTest, ReadsABareUbifsImage) {
   MakeUbi("lzo");
-  const std::string ubifs = ReadAll(dir_ / "rootfs.ubifs");
+  const std::string ubifs = ReadFile(dir_ / "rootfs.ubifs").value_or("");
   EXPECT_TRUE(LooksLikeUbifs(ubifs));
 
   const Unpacked unpacked = UnpackImage(ubifs);
