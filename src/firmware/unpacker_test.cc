@@ -144,6 +144,30 @@ TEST(UnpackerTest, FindsAGzippedTarAtAnOddOffsetInRawData) {
   EXPECT_EQ(c.files["/etc/hostname"].chain, "image.bin > gzip@0x3e9 > tar@0x0");
 }
 
+TEST(UnpackerTest, FindsAContainerAtEveryAlignmentAfterErasedZeroAndRandomFill) {
+  // The carver skips erased and zeroed flash a word at a time and tests
+  // other bytes in blocks of eight: a magic at any position of a block, or
+  // in the last bytes of the data, must still be found.
+  const std::string tar = MakeArchive({{"etc/hostname", "device\n"}}, true);
+  std::mt19937 random(7);
+  std::string noise(64, '\0');
+  for (char& byte : noise)
+    byte = static_cast<char>(random() % 251 + 1);  // never 0x1F 0x8B twice in a row
+  for (const std::string& fill : {std::string(64, '\xFF'), std::string(64, '\0'), noise}) {
+    for (std::size_t lead = 0; lead < 18; ++lead) {
+      for (const bool flush_end : {false, true}) {
+        SCOPED_TRACE(std::to_string(static_cast<unsigned char>(fill[0])) + " lead " +
+                     std::to_string(lead) + (flush_end ? " at the end" : ""));
+        const std::string image = fill + fill.substr(0, lead) + tar + (flush_end ? "" : fill);
+        Collected c = UnpackAll(image);
+        ASSERT_EQ(c.files.count("/etc/hostname"), 1U);
+        EXPECT_EQ(c.files["/etc/hostname"].chain,
+                  "image.bin > gzip@" + FormatHex(64 + lead) + " > tar@0x0");
+      }
+    }
+  }
+}
+
 TEST(UnpackerTest, FindsAnLz4CompressedCpioInRawData) {
   // An LZ4 frame, as arm64 kernels and their initramfs are packed.
   const std::string cpio =
