@@ -8,9 +8,11 @@
 #   2. rg -f PATTERNS over the already unpacked tree (same regexes)
 #   3. binwalk IMAGE                          (signature scan only)
 # plus provisio with the image's SHA-256 (--json) and both scanners on 32 MiB
-# of random bytes, where binwalk cannot skip anything.
+# of random bytes, where binwalk cannot skip anything. Then the same three on
+# image C, the same firmware as a full-chip dump of a 1 GiB NAND: partitions
+# padded with erased bytes and a JFFS2 overlay partition.
 # usage: bench/run_firmware_bench.sh PROVISIO [WORKDIR] [SIZE_MB]
-# Needs: mksquashfs/unsquashfs (squashfs-tools), mkimage (u-boot-tools),
+# Needs: mksquashfs/unsquashfs (squashfs-tools), mkimage (u-boot-tools), mkfs.jffs2 (mtd-utils),
 # ripgrep, binwalk. ripgrep and binwalk are only needed here, so they are not
 # in scripts/install-deps: apt-get install ripgrep binwalk.
 set -euo pipefail
@@ -100,7 +102,30 @@ _create_unverified_context
 (?i)git_ssl_no_verify[ \t]*=[ \t]*['"]?(1|true|yes)
 (?i)(bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$)
 P
-[ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; exit 0; }
+
+# The same firmware as a full-chip dump, the way a flash programmer reads a
+# 1 GiB NAND: each partition padded with erased bytes (0xFF) to its size,
+# and an overlay partition (rootfs_data) that holds a JFFS2 with a few
+# configuration files, the rest erased as on a newly installed device.
+chip="$work/flash-chip.bin"
+overlay="$work/overlay"
+if [ ! -f "$chip" ]; then
+  rm -rf "$overlay"
+  mkdir -p "$overlay/upper/etc/config"
+  printf 'config system\n\toption hostname camera\n' > "$overlay/upper/etc/config/system"
+  echo 1 > "$overlay/.fs_state"
+  mkfs.jffs2 -l -U -e 0x20000 --pad=0x8000000 -r "$overlay" -o "$work/rootfs_data.jffs2"
+  erased() { head -c "$1" /dev/zero | tr '\0' '\377'; }
+  # Writes FILE, then erased bytes up to SIZE (a partition of the chip).
+  partition() { cat "$2"; erased $(($1 - $(stat -c %s "$2"))); }
+  head -c 262144 /dev/urandom > "$work/u-boot.bin"
+  sqfs_size=$(stat -c %s "$work/rootfs.sqfs")
+  rootfs_part=$(((sqfs_size + 67108863) / 67108864 * 67108864))
+  { partition 1048576 "$work/u-boot.bin"; partition 8388608 "$work/kernel.uimage"
+    partition "$rootfs_part" "$work/rootfs.sqfs"; cat "$work/rootfs_data.jffs2"; } > "$chip.tmp"
+  mv "$chip.tmp" "$chip"
+fi
+[ "${IMAGE_ONLY:-0}" = 1 ] && { echo "$image"; echo "$chip"; exit 0; }
 
 # Wall-clock and CPU (user+system) seconds of a command: the lowest of RUNS
 # runs each (default 3), which filters out most of the noise of a shared
@@ -143,9 +168,23 @@ if [ "${SKIP_BINWALK:-0}" = 1 ]; then
 else
   read -r w_brandom c_brandom <<< "$(measure binwalk --quiet "$work/random32.bin")"
 fi
+# The full-chip dump: ripgrep gets the same unpacked tree plus the overlay.
+# binwalk reads erased flash at about 2 MiB/s, so it runs once here
+# (BINWALK_RUNS to change); a run of minutes has little noise to filter.
+chip_mb=$(( $(stat -c %s "$chip") / 1048576 ))
+cat "$chip" > /dev/null
+read -r w_pchip c_pchip <<< "$(measure "$provisio" firmware scan "$chip" --threads 2)"
+read -r w_rgchip c_rgchip <<< "$(measure rg -a --no-ignore --hidden -j 2 --count-matches -f "$patterns" "$work/tree" "$overlay")"
+if [ "${SKIP_BINWALK:-0}" = 1 ]; then
+  w_bchip=NaN; c_bchip=NaN
+else
+  read -r w_bchip c_bchip <<< "$(RUNS=${BINWALK_RUNS:-1} measure binwalk --quiet "$chip")"
+fi
 "$provisio" firmware scan "$image" --threads 2 > "$work/provisio-summary.txt" || true
+"$provisio" firmware scan "$chip" --threads 2 > "$work/provisio-chip-summary.txt" || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+echo "image A: $image ($image_mb MiB, an update image: uImage and squashfs back to back)"
 printf '%-34s %10s %10s\n' "" "wall s" "cpu s"
 printf '%-34s %10s %10s\n' "provisio (hyperscan, end to end)" "$w_provisio" "$c_provisio"
 printf '%-34s %10s %10s\n' "provisio --json (+ image SHA-256)" "$w_hashed" "$c_hashed"
@@ -159,3 +198,12 @@ printf 'speedup vs ripgrep: wall %s x, cpu %s x\n' "$(ratio "$w_rg" "$w_provisio
 printf 'speedup vs binwalk: wall %s x, cpu %s x\n' "$(ratio "$w_binwalk" "$w_provisio")" "$(ratio "$c_binwalk" "$c_provisio")"
 printf 'speedup vs binwalk, 32 MiB random: wall %s x, cpu %s x\n' "$(ratio "$w_brandom" "$w_prandom")" "$(ratio "$c_brandom" "$c_prandom")"
 grep -c '^  \[' "$work/provisio-summary.txt" | sed 's/^/provisio findings: /'
+echo
+echo "image C: $chip ($chip_mb MiB, the same firmware as a full-chip dump with erased space)"
+printf '%-34s %10s %10s\n' "" "wall s" "cpu s"
+printf '%-34s %10s %10s\n' "provisio (hyperscan, end to end)" "$w_pchip" "$c_pchip"
+printf '%-34s %10s %10s\n' "ripgrep over unpacked tree" "$w_rgchip" "$c_rgchip"
+printf '%-34s %10s %10s\n' "binwalk signature scan" "$w_bchip" "$c_bchip"
+printf 'speedup vs ripgrep: wall %s x, cpu %s x\n' "$(ratio "$w_rgchip" "$w_pchip")" "$(ratio "$c_rgchip" "$c_pchip")"
+printf 'speedup vs binwalk: wall %s x, cpu %s x\n' "$(ratio "$w_bchip" "$w_pchip")" "$(ratio "$c_bchip" "$c_pchip")"
+grep -c '^  \[' "$work/provisio-chip-summary.txt" | sed 's/^/provisio findings: /'
