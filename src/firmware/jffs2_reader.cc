@@ -171,7 +171,7 @@ class Jffs2Reader {
       }
       const std::uint32_t word = order_.Load32(data_, at);
       if (word == 0xFFFFFFFFU || word == 0) {
-        at += 4;  // Erased flash or padding to the end of an erase block.
+        at = EndOfFill(at, word);  // Erased flash or padding to the end of an erase block.
         continue;
       }
       // Damage or the end of the file system: resynchronise on the next
@@ -192,6 +192,23 @@ class Jffs2Reader {
                                  " JFFS2 nodes failed their CRC or size checks and were ignored");
     }
     return end;
+  }
+
+  // Where a run of `fill` words (all zero or all one bits) starting at `at`
+  // ends, in whole 4-byte words as nodes are aligned. Eight bytes per step:
+  // the erased blocks of a new device's overlay partition are most of it.
+  std::size_t EndOfFill(std::size_t at, std::uint32_t fill) const {
+    const std::uint64_t wide = fill == 0 ? 0 : ~std::uint64_t{0};
+    while (at + 8 <= data_.size()) {
+      std::uint64_t chunk = 0;
+      std::memcpy(&chunk, data_.data() + at, sizeof chunk);
+      if (chunk != wide)
+        break;
+      at += 8;
+    }
+    while (at + 4 <= data_.size() && order_.Load32(data_, at) == fill)
+      at += 4;
+    return at;
   }
 
   // Length of the node at `at` when its header is valid, else 0.

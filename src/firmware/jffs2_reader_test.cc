@@ -277,6 +277,36 @@ TEST(Jffs2HistoryTest, TheNewestVersionOfEveryNodeWins) {
   EXPECT_EQ(collected.consumed, image.size());
 }
 
+TEST(Jffs2HistoryTest, ReadsNodesBetweenErasedAndZeroedRunsOfAnyLength) {
+  // Erased (0xFF) and zeroed gaps are skipped eight bytes at a time, then a
+  // word at a time: a node after a gap of any whole number of words must be
+  // found, and the erased tail is not part of the file system.
+  std::string image;
+  Inode(image, 1, 1, 040755, 0, 0, "");
+  std::uint32_t inode = 2;
+  for (const std::size_t words : {1U, 2U, 3U, 5U, 8U, 17U, 1024U}) {
+    for (const char fill : {'\xFF', '\0'}) {
+      image.append(words * 4, fill);
+      const std::string name = "f" + std::to_string(inode);
+      Dirent(image, 1, inode, inode, name);
+      Inode(image, inode, 1, 0100644, static_cast<std::uint32_t>(name.size()), 0, name);
+      ++inode;
+    }
+  }
+  const std::size_t end = image.size();
+  image.append(4096 + 4, '\xFF');
+
+  const Collected collected = ReadImage(image);
+
+  for (std::uint32_t i = 2; i < inode; ++i) {
+    const std::string path = "/f" + std::to_string(i);
+    ASSERT_TRUE(collected.files.count(path)) << path;
+    EXPECT_EQ(collected.files.at(path).data, path.substr(1));
+  }
+  EXPECT_EQ(collected.consumed, end);
+  EXPECT_FALSE(AnyNoteContains(collected, "damaged"));
+}
+
 TEST(Jffs2HistoryTest, KeepsHostileNamesInsideAndStopsAtCycles) {
   std::string image;
   Inode(image, 1, 1, 040755, 0, 0, "");
