@@ -199,13 +199,8 @@ class Jffs2Reader {
   // the erased blocks of a new device's overlay partition are most of it.
   std::size_t EndOfFill(std::size_t at, std::uint32_t fill) const {
     const std::uint64_t wide = fill == 0 ? 0 : ~std::uint64_t{0};
-    while (at + 8 <= data_.size()) {
-      std::uint64_t chunk = 0;
-      std::memcpy(&chunk, data_.data() + at, sizeof chunk);
-      if (chunk != wide)
-        break;
+    while (at + 8 <= data_.size() && LoadLe64(data_, at) == wide)
       at += 8;
-    }
     while (at + 4 <= data_.size() && order_.Load32(data_, at) == fill)
       at += 4;
     return at;

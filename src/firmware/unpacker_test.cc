@@ -152,7 +152,7 @@ TEST(UnpackerTest, FindsAContainerAtEveryAlignmentAfterErasedZeroAndRandomFill) 
   std::mt19937 random(7);
   std::string noise(64, '\0');
   for (char& byte : noise)
-    byte = static_cast<char>(random() % 251 + 1);  // never 0x1F 0x8B twice in a row
+    byte = static_cast<char>(random() % 251 + 1);  // 1..251: never 0x00 or 0xFF, no word skipped
   for (const std::string& fill : {std::string(64, '\xFF'), std::string(64, '\0'), noise}) {
     for (std::size_t lead = 0; lead < 18; ++lead) {
       for (const bool flush_end : {false, true}) {

@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.threads = 1;
   options.limits.max_total_bytes = 64U << 20;
   options.limits.max_file_bytes = 16U << 20;
-  // Compiling the Hyperscan databases costs ~1 s; loaded from the cache it
-  // is ~1 ms, so libFuzzer runs thousands of inputs instead of one a second.
+  // Compiling the Hyperscan databases costs ~1 s per input; loaded from the
+  // cache it is ~1 ms (measured under ASan: 1 input/s before, 6-12 after).
   static const std::filesystem::path cache =
       std::filesystem::temp_directory_path() / "provisio-fuzz-patterns";
   options.pattern_cache_dir = cache;
