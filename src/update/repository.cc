@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,42 @@ const char* const kTopLevelRoles[] = {"root", "targets", "snapshot", "timestamp"
 std::string ErrnoText(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
+
+// An flock on DIR/.lock held for one whole read-modify-write of the staged
+// state, so that concurrent `repo add`, `sign`, `publish`... (other
+// processes, or other Repository handles in this one) run one after the
+// other instead of overwriting each other's staged roles.
+class RepositoryLock {
+ public:
+  static Result<RepositoryLock> Acquire(const fs::path& dir) {
+    const fs::path path = dir / ".lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Fail(ErrorCode::kIo, "opening lock file " + path.string() + ": " + ErrnoText(errno));
+    }
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        const int error = errno;
+        ::close(fd);
+        return Fail(ErrorCode::kIo, "locking " + path.string() + ": " + ErrnoText(error));
+      }
+    }
+    return RepositoryLock(fd);
+  }
+  RepositoryLock(RepositoryLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  RepositoryLock(const RepositoryLock&) = delete;
+  RepositoryLock& operator=(const RepositoryLock&) = delete;
+  RepositoryLock& operator=(RepositoryLock&&) = delete;
+  ~RepositoryLock() {
+    if (fd_ >= 0) {
+      ::close(fd_);  // Releases the lock.
+    }
+  }
+
+ private:
+  explicit RepositoryLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 Error FromRejection(const tuf::Rejection& rejection, std::string_view context) {
   return rejection.ToError().WithContext(context);
@@ -606,6 +643,14 @@ Repository::Repository(fs::path dir, const Clock& clock) : dir_(std::move(dir)),
 }
 
 Result<void> Repository::SaveSettings() const {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
+  return WriteSettings();
+}
+
+Result<void> Repository::WriteSettings() const {
   Json json = Json::object();
   json["format"] = std::string(kSettingsFormat);
   json["key_type"] = std::string(tuf::ToString(key_type_));
@@ -616,10 +661,6 @@ Result<void> Repository::SaveSettings() const {
 Result<Repository> Repository::Init(const fs::path& dir,
                                     const RepositoryInitOptions& options,
                                     const Clock& clock) {
-  std::error_code ec;
-  if (fs::exists(dir / "repository.json", ec)) {
-    return Fail(ErrorCode::kConflict, dir.string() + " already holds a repository");
-  }
   for (const auto& [role, count] : options.key_counts) {
     if (!IsTopLevel(role) || count < 1) {
       return Fail(ErrorCode::kInvalidArgument, "keys: '" + role + "=" + std::to_string(count) +
@@ -633,9 +674,19 @@ Result<Repository> Repository::Init(const fs::path& dir,
                                                    "' needs a top-level role and a value >= 1");
     }
   }
+  std::error_code ec;
   fs::create_directories(dir / "staged", ec);
   if (ec) {
     return Fail(ErrorCode::kIo, "creating " + dir.string() + ": " + ec.message());
+  }
+  // Two concurrent inits of one directory: the second sees the first's
+  // repository.json.
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir);
+  if (!lock) {
+    return Fail(lock.error());
+  }
+  if (fs::exists(dir / "repository.json", ec)) {
+    return Fail(ErrorCode::kConflict, dir.string() + " already holds a repository");
   }
   Repository repository(dir, clock);
   repository.key_type_ = options.key_type;
@@ -676,7 +727,7 @@ Result<Repository> Repository::Init(const fs::path& dir,
   if (Result<void> saved = WriteStaged(dir, "targets", targets); !saved) {
     return Fail(saved.error());
   }
-  if (Result<void> saved = repository.SaveSettings(); !saved) {
+  if (Result<void> saved = repository.WriteSettings(); !saved) {
     return Fail(saved.error());
   }
   return repository;
@@ -721,6 +772,10 @@ Result<Repository> Repository::Open(const fs::path& dir, const Clock& clock) {
 }
 
 Result<std::string> Repository::AddTarget(const fs::path& file, const AddTargetOptions& options) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   const std::string name = options.name.empty() ? file.filename().string() : options.name;
   if (Result<void> valid = CheckTargetPath(name); !valid) {
     return Fail(valid.error());
@@ -765,6 +820,10 @@ Result<std::string> Repository::AddTarget(const fs::path& file, const AddTargetO
 
 Result<std::size_t> Repository::AddTargets(const std::vector<fs::path>& files,
                                            const fs::path& base_dir) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   Result<std::map<std::string, tuf::Metadata<tuf::Targets>>> roles = ReadStagedTargets(dir_);
   if (!roles) {
     return Fail(roles.error());
@@ -829,6 +888,10 @@ Result<std::size_t> Repository::AddTargets(const std::vector<fs::path>& files,
 }
 
 Result<void> Repository::Delegate(const std::string& role, const DelegationOptions& options) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   if (!IsSafeRoleName(role) || IsTopLevel(role)) {
     return Fail(ErrorCode::kInvalidArgument,
                 "role name '" + role +
@@ -882,6 +945,10 @@ Result<void> Repository::Delegate(const std::string& role, const DelegationOptio
 }
 
 Result<void> Repository::DelegateHashBins(int bins, int key_count, int threshold) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   if (bins < 2 || bins > 65536 || (bins & (bins - 1)) != 0) {
     return Fail(ErrorCode::kInvalidArgument, "--hash-bins must be a power of two in 2..65536");
   }
@@ -945,6 +1012,10 @@ Result<void> Repository::DelegateHashBins(int bins, int key_count, int threshold
 }
 
 Result<void> Repository::Sign(const std::string& role, const tuf::KeyPair& key) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   if (role == "snapshot" || role == "timestamp") {
     return Fail(ErrorCode::kInvalidArgument,
                 role +
@@ -1007,6 +1078,10 @@ Result<void> Repository::Sign(const std::string& role, const tuf::KeyPair& key) 
 }
 
 Result<void> Repository::RotateRoot(int new_key_count, int threshold) {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   if (new_key_count < 1 || threshold < 1 || threshold > new_key_count) {
     return Fail(ErrorCode::kInvalidArgument, "rotate-root needs 1 <= threshold <= new keys");
   }
@@ -1045,6 +1120,10 @@ Result<void> Repository::RotateRoot(int new_key_count, int threshold) {
 }
 
 Result<PublishResult> Repository::Publish() {
+  Result<RepositoryLock> lock = RepositoryLock::Acquire(dir_);
+  if (!lock) {
+    return Fail(lock.error());
+  }
   Result<Published> published = ReadPublished(dir_);
   if (!published) {
     return Fail(published.error());

@@ -2,8 +2,11 @@
 // manufacturer publishes, a device can verify and download.
 #include "provisio/update/repository.h"
 
+#include <atomic>
 #include <map>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -299,6 +302,44 @@ TEST_F(RepositoryTest, BatchAddOfADirectoryListsEveryFileBelowIt) {
   Result<fs::path> file = Download("fw/a/one.bin");
   ASSERT_TRUE(file.has_value()) << file.error().message();
   EXPECT_EQ(ReadFile(*file).value_or(""), "one");
+}
+
+TEST_F(RepositoryTest, ConcurrentAddsFromSeparateHandlesKeepEveryTarget) {
+  // Each thread opens the repository itself, as separate `repo add`
+  // processes do; without the repository lock, later writes of the staged
+  // targets role drop earlier threads' entries.
+  InitRepository();
+  constexpr int kWriters = 8;
+  std::vector<fs::path> files;
+  for (int i = 0; i < kWriters; ++i) {
+    files.push_back(MakeFile("c" + std::to_string(i) + ".bin",
+                             std::string(64 * 1024, static_cast<char>('a' + i))));
+  }
+  std::atomic<bool> go{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      while (!go.load()) {
+        std::this_thread::yield();
+      }
+      Result<Repository> repository = Repository::Open(repo_dir(), clock_);
+      if (!repository || !repository->AddTarget(files[static_cast<std::size_t>(i)], {})) {
+        ++failures;
+      }
+    });
+  }
+  go = true;
+  for (std::thread& writer : writers) {
+    writer.join();
+  }
+
+  ASSERT_EQ(failures.load(), 0);
+  Result<Repository> repository = Repository::Open(repo_dir(), clock_);
+  ASSERT_TRUE(repository.has_value());
+  Result<RepositoryFacts> facts = repository->Describe();
+  ASSERT_TRUE(facts.has_value()) << facts.error().message();
+  EXPECT_EQ(facts->target_count, static_cast<std::size_t>(kWriters));
 }
 
 }  // namespace

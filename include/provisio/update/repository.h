@@ -22,7 +22,10 @@
 // atomic rename, so a failed publish leaves the published repository
 // exactly as it was.
 //
-// Not safe for concurrent use of one directory by several processes.
+// Every method that changes the repository holds an exclusive flock on
+// DIR/.lock from its first read to its last write, so concurrent commands
+// on one directory (several processes, or several Repository objects) run
+// one after the other and lose nothing. Describe() takes no lock.
 #pragma once
 
 #include <chrono>
@@ -167,6 +170,8 @@ class Repository {
 
  private:
   Repository(std::filesystem::path dir, const Clock& clock);
+  // SaveSettings() without taking the lock (for Init, which holds it).
+  Result<void> WriteSettings() const;
 
   std::filesystem::path dir_;
   const Clock* clock_;
