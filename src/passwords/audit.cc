@@ -7,6 +7,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "passwords/csv.h"
+
 namespace provisio::passwords {
 namespace {
 
@@ -28,40 +30,6 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
     start = end + 1;
   }
   return lines;
-}
-
-// Splits one CSV line (RFC 4180 quoting, no embedded line breaks).
-std::optional<std::vector<std::string>> SplitCsv(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  bool was_quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"' && fields.back().empty() && !was_quoted) {
-      quoted = true;
-      was_quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-      was_quoted = false;
-    } else if (was_quoted) {
-      return std::nullopt;  // Text after a closing quote.
-    } else {
-      fields.back() += c;
-    }
-  }
-  if (quoted) {
-    return std::nullopt;
-  }
-  return fields;
 }
 
 std::string Reversed(std::string_view s) {
@@ -249,7 +217,7 @@ Result<std::vector<CredentialRecord>> ParseCredentials(std::string_view text,
   auto where = [&](std::size_t index) {
     return std::string(source_name) + ":" + std::to_string(index + 1) + ": ";
   };
-  std::optional<std::vector<std::string>> header = SplitCsv(lines[first]);
+  std::optional<std::vector<std::string>> header = SplitCsvLine(lines[first]);
   int password_col = -1;
   int serial_col = -1;
   int mac_col = -1;
@@ -290,7 +258,7 @@ Result<std::vector<CredentialRecord>> ParseCredentials(std::string_view text,
     if (lines[i].empty()) {
       continue;
     }
-    std::optional<std::vector<std::string>> fields = SplitCsv(lines[i]);
+    std::optional<std::vector<std::string>> fields = SplitCsvLine(lines[i]);
     if (!fields) {
       return Fail(ErrorCode::kParse, where(i) + "unterminated or misplaced quote");
     }

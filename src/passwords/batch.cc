@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "formats/document.h"
+#include "passwords/csv.h"
 #include "provisio/core/files.h"
 #include "provisio/evidence/evidence_record.h"
 #include "provisio/passwords/record_cipher.h"
@@ -300,9 +301,10 @@ Result<BatchResult> RunBatch(const BatchOptions& options,
   std::string records = "serial,password\n";
   records.reserve(records.size() + count * (passwords.empty() ? 0 : passwords[0].size() + 24));
   for (std::size_t i = 0; i < count; ++i) {
-    records += SerialFor(options, static_cast<std::int64_t>(i));
+    // RFC 4180: a passphrase joined with ',' or '"' is quoted.
+    AppendCsvField(records, SerialFor(options, static_cast<std::int64_t>(i)));
     records += ',';
-    records += passwords[i];
+    AppendCsvField(records, passwords[i]);
     records += '\n';
   }
   wipe_all();
@@ -323,9 +325,10 @@ Result<BatchResult> RunBatch(const BatchOptions& options,
   if (options.write_verifiers) {
     std::string text = "serial,verifier\n";
     for (std::size_t i = 0; i < count; ++i) {
-      text += SerialFor(options, static_cast<std::int64_t>(i));
+      // PHC strings hold commas ("m=65536,t=3,p=4"): quoted (RFC 4180).
+      AppendCsvField(text, SerialFor(options, static_cast<std::int64_t>(i)));
       text += ',';
-      text += verifiers[i];
+      AppendCsvField(text, verifiers[i]);
       text += '\n';
     }
     Result<void> saved = WriteFileAtomically(paths.verifiers, text, secret_file);

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -10,9 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include "passwords/csv.h"
 #include "passwords/test_support.h"
 #include "provisio/core/files.h"
 #include "provisio/evidence/evidence_record.h"
+#include "provisio/passwords/audit.h"
 #include "provisio/passwords/record_cipher.h"
 
 namespace provisio::passwords {
@@ -74,9 +78,15 @@ TEST_F(BatchTest, WritesPrivateRecordsMatchingVerifiersAndEvidence) {
   EXPECT_EQ(records[0], "serial,password");
   std::set<std::string> distinct;
   for (std::size_t i = 1; i < records.size(); ++i) {
-    const std::string serial = records[i].substr(0, records[i].find(','));
-    const std::string password = records[i].substr(records[i].find(',') + 1);
-    const std::string phc = verifiers[i].substr(verifiers[i].find(',') + 1);
+    std::optional<std::vector<std::string>> record = SplitCsvLine(records[i]);
+    std::optional<std::vector<std::string>> verifier = SplitCsvLine(verifiers[i]);
+    ASSERT_TRUE(record.has_value() && verifier.has_value()) << i;
+    ASSERT_EQ(record->size(), 2U) << records[i];
+    ASSERT_EQ(verifier->size(), 2U) << verifiers[i];
+    const std::string serial = (*record)[0];
+    const std::string password = (*record)[1];
+    const std::string phc = (*verifier)[1];
+    EXPECT_EQ((*verifier)[0], serial);
     EXPECT_EQ(serial, options.serials[i - 1]);
     EXPECT_EQ(password.size(), 12U);
     EXPECT_EQ(password.find(serial), std::string::npos);
@@ -181,6 +191,41 @@ TEST_F(BatchTest, RejectsSerialsThatDoNotMatchTheCountOrRepeat) {
   EXPECT_FALSE(Run(options, nullptr).has_value());
   options.serials = {"A", "B,C", "D"};
   EXPECT_FALSE(Run(options, nullptr).has_value());
+}
+
+TEST_F(BatchTest, WritesCsvThatSplitsIntoTwoFieldsWhateverTheSeparator) {
+  // Argon2id strings hold commas (m=..,t=..,p=..), and so do passphrases
+  // joined with ','; records.csv and verifiers.csv quote them (RFC 4180),
+  // and the audit reads the records file back as written.
+  for (char separator : {',', '"', '-'}) {
+    SCOPED_TRACE(std::string(1, separator));
+    BatchOptions options = Options(std::string("sep") + std::to_string(int{separator}), 3);
+    options.policy.kind = PolicyKind::kPassphrase;
+    options.policy.separator = separator;
+
+    Result<BatchResult> result = Run(options, nullptr);
+
+    ASSERT_TRUE(result.has_value()) << result.error().message();
+    const std::string records_text = *ReadFile(result->records_path);
+    std::vector<std::string> records = Lines(records_text);
+    std::vector<std::string> verifiers = Lines(*ReadFile(result->verifiers_path));
+    ASSERT_EQ(records.size(), 4U);
+    ASSERT_EQ(verifiers.size(), 4U);
+    for (std::size_t i = 1; i < records.size(); ++i) {
+      std::optional<std::vector<std::string>> record = SplitCsvLine(records[i]);
+      std::optional<std::vector<std::string>> verifier = SplitCsvLine(verifiers[i]);
+      ASSERT_TRUE(record.has_value()) << records[i];
+      ASSERT_TRUE(verifier.has_value()) << verifiers[i];
+      ASSERT_EQ(record->size(), 2U) << records[i];
+      ASSERT_EQ(verifier->size(), 2U) << verifiers[i];
+      EXPECT_EQ(std::count((*record)[1].begin(), (*record)[1].end(), separator), 5);
+      EXPECT_TRUE(VerifyPassword((*record)[1], (*verifier)[1]).value_or(false)) << i;
+    }
+    Result<std::vector<CredentialRecord>> parsed = ParseCredentials(records_text, "records.csv");
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+    ASSERT_EQ(parsed->size(), 3U);
+    EXPECT_EQ(std::count((*parsed)[0].password.begin(), (*parsed)[0].password.end(), separator), 5);
+  }
 }
 
 }  // namespace

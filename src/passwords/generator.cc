@@ -77,6 +77,13 @@ Result<void> ValidatePolicy(const PasswordPolicy& policy, std::size_t wordlist_s
                                                  std::to_string(PasswordPolicy::kMinWords) + ".." +
                                                  std::to_string(PasswordPolicy::kMaxWords));
   }
+  // One device record per line: a line break (or any control character)
+  // between words would split it.
+  const auto separator = static_cast<unsigned char>(policy.separator);
+  if (separator < 0x20 || separator == 0x7f) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the passphrase separator must be a printable character, not a control character");
+  }
   if (wordlist_size < 2 || wordlist_size > UINT32_MAX) {
     return Fail(ErrorCode::kInvalidArgument, "the word list must hold at least 2 words");
   }

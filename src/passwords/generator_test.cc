@@ -118,6 +118,22 @@ TEST(GeneratePasswordTest, RejectsPoliciesOutsideTheirBounds) {
   }
 }
 
+TEST(GeneratePasswordTest, RefusesAControlCharacterAsPassphraseSeparator) {
+  // A device record is one CSV line; a line break inside a password would split it.
+  for (char separator : {'\n', '\r', '\t', '\0', '\x7f'}) {
+    SCOPED_TRACE(static_cast<int>(separator));
+    ScriptedRandom random(std::vector<std::uint8_t>(256, 1));
+    PasswordPolicy policy;
+    policy.kind = PolicyKind::kPassphrase;
+    policy.separator = separator;
+
+    Result<std::string> password = GeneratePassword(policy, WordList::Bundled(), random);
+
+    ASSERT_FALSE(password.has_value());
+    EXPECT_EQ(password.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST(GeneratePasswordTest, PropagatesRandomSourceFailureWithContext) {
   ScriptedRandom random({});
 
