@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "firmware/raw_keys.h"
+#include "firmware/secret_mask.h"
 #include "provisio/core/files.h"
 
 namespace provisio::firmware {
@@ -41,6 +42,9 @@ enum PatternId : unsigned {
   kVersionLighttpd,
   kVersionUboot,
   kVersionCurl,
+  kAwsTemporaryKey,
+  kSlackWebhook,
+  kVersionNginx,
   // Text-only patterns.
   kSslOld = 100,
   kTlsOld,
@@ -63,6 +67,9 @@ enum PatternId : unsigned {
   kGitSslVerify,
   kGitNoVerify,
   kInsecureOption,
+  kUrlCredentials,
+  kUserOption,
+  kRejectUnauthorized,
 };
 
 std::vector<Pattern> BinaryPatterns() {
@@ -85,22 +92,31 @@ std::vector<Pattern> BinaryPatterns() {
       {kDropbearEcdsaKey, R"(ecdsa-sha2-nistp)", "ecdsa-sha2-nistp", false, 24},
       {kAwsKey, R"(AKIA[0-9A-Z]{16})", "AKIA", false, 24},
       {kGithubToken, R"(gh[pousr]_[A-Za-z0-9]{36})", "gh", false, 48},
-      {kGithubPat, R"(github_pat_[A-Za-z0-9_]{82})", "github_pat_", false, 96},
+      // 22 + "_" + 59 characters today; shorter and longer forms exist.
+      {kGithubPat, R"(github_pat_[A-Za-z0-9_]{60,})", "github_pat_", false, 120},
       {kGoogleKey, R"(AIza[0-9A-Za-z_-]{35})", "AIza", false, 48},
-      {kStripeKey, R"(sk_live_[0-9A-Za-z]{24,})", "sk_live_", false, 120},
-      {kSlackToken, R"(xox[baprs]-[0-9A-Za-z]{10,})", "xox", false, 60},
+      // Secret (sk_) and restricted (rk_) live keys.
+      {kStripeKey, R"([rs]k_live_[0-9A-Za-z]{24,})", "k_live_", false, 120},
+      {kSlackToken, R"(xox[baprs]-[0-9A-Za-z-]{10,})", "xox", false, 120},
+      {kSlackWebhook, R"(hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{20,})",
+       "hooks.slack.com/services/", false, 120},
+      // Temporary (STS) access key ids; they come with a session token.
+      {kAwsTemporaryKey, R"(ASIA[0-9A-Z]{16})", "ASIA", false, 24},
       {kVersionBusybox, R"(BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?)", "BusyBox v", false, 32},
       // "OpenSSL 3.0.15 3 Sep 2024", "OpenSSL 1.0.2k-fips  26 Jan 2017".
       {kVersionOpenssl, R"(OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2}(-fips)?[ \x00])", "OpenSSL ",
        false, 32},
       {kVersionDropbear, R"(dropbear_20[0-9]{2}\.[0-9]{2})", "dropbear_", false, 32},
       {kVersionLinux, R"(Linux version [2-9]\.[0-9]+(\.[0-9]+)?)", "Linux version ", false, 32},
-      {kVersionOpenssh, R"(OpenSSH_[0-9]+\.[0-9]+(p[0-9]+)?)", "OpenSSH_", false, 32},
+      // Portable OpenSSH's release ("OpenSSH_9.2p1"); the bare forms are the
+      // peer-version patterns of its compatibility table ("OpenSSH_7.4*").
+      {kVersionOpenssh, R"(OpenSSH_[0-9]+\.[0-9]+p[0-9]+)", "OpenSSH_", false, 32},
       {kVersionDnsmasq, R"(dnsmasq-[0-9]+\.[0-9]+)", "dnsmasq-", false, 32},
       {kVersionLighttpd, R"(lighttpd/[0-9]+\.[0-9]+\.[0-9]+)", "lighttpd/", false, 32},
       // "U-Boot 2016.01", and the 1.x series of older routers ("U-Boot 1.1.3").
       {kVersionUboot, R"(U-Boot (20[0-9]{2}\.[0-9]{2}|1\.[0-9]\.[0-9]+))", "U-Boot ", false, 32},
       {kVersionCurl, R"(libcurl/[0-9]+\.[0-9]+\.[0-9]+)", "libcurl/", false, 32},
+      {kVersionNginx, R"(nginx/[0-9]+\.[0-9]+\.[0-9]+)", "nginx/", false, 32},
   };
 }
 
@@ -147,6 +163,18 @@ std::vector<Pattern> TextPatterns() {
       {kInsecureOption,
        R"((bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$))",
        "_insecure", true, 64},
+      // scheme://user:password@host (wget, curl, mount.cifs, mosquitto ...).
+      {kUrlCredentials,
+       R"([A-Za-z][A-Za-z0-9+.-]{1,15}://[^ \t\r\n/:@'"$<>{}]{1,64}:[^ \t\r\n/@'"$<>{}]{1,128}@)",
+       "://", false, 220},
+      // curl -u user:password, --user, --proxy-user (CheckText asks for curl).
+      {kUserOption,
+       R"((-u|--user|--proxy-user)[ \t=]*['"]?[^ \t\r\n'"$:-][^ \t\r\n'"$:]{0,63}:[^ \t\r\n'"$]{1,128})",
+       "-u", false, 220},
+      // Node.js: NODE_TLS_REJECT_UNAUTHORIZED=0, { rejectUnauthorized: false }.
+      {kRejectUnauthorized,
+       R"(reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$))",
+       "unauthorized", true, 64},
   };
 }
 
@@ -343,6 +371,36 @@ bool IsCodeExpression(std::string_view value, std::string_view rest) {
   return true;
 }
 
+// Whether `column` lies after a `#` comment that starts the line or follows
+// whitespace (a '#' inside a word or URL, as in "a#b" or "/#/", is not one).
+bool IsInTrailingComment(std::string_view line, std::size_t column) {
+  for (std::size_t i = 0; i < column && i < line.size(); ++i) {
+    if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
+      return true;
+  }
+  return false;
+}
+
+// Whether the quoted value `quoted` (starting just after its opening quote)
+// is a command line rather than a password: its first word is a program
+// that reads account data, and more words follow inside the quotes.
+bool IsQuotedCommand(std::string_view quoted) {
+  static const std::set<std::string_view> kCommands = {
+      "getent",  "cat",    "grep",    "egrep",    "awk",  "sed",  "cut",     "head",     "tail",
+      "echo",    "printf", "openssl", "mkpasswd", "sudo", "su",   "passwd",  "chpasswd", "usermod",
+      "useradd", "which",  "command", "ls",       "find", "read", "htpasswd"};
+  const std::size_t close = quoted.find_first_of("'\"");
+  const std::string_view inside = quoted.substr(0, close);
+  const std::size_t space = inside.find_first_of(" \t");
+  if (space == std::string_view::npos || space + 1 >= inside.size())
+    return false;
+  std::string_view program = inside.substr(0, space);
+  const std::size_t slash = program.rfind('/');
+  if (slash != std::string_view::npos)
+    program.remove_prefix(slash + 1);
+  return kCommands.count(program) > 0;
+}
+
 bool IsText(const ExtractedFile& file) {
   if (file.kind != ExtractedFile::Kind::kRegular || file.data.empty() ||
       file.data.size() > (4U << 20)) {
@@ -369,6 +427,33 @@ bool IsInitPath(std::string_view path) {
          EndsWith(path, "/run");
 }
 
+// Whether dropbear started with `options` lets root log in with a password:
+// none of -w (no root logins), -g (no root password logins) or -s (no
+// password logins) is set, alone or among combined flags. Options that come
+// from a variable ($DROPBEAR_ARGS) are unknown, so no.
+bool DropbearOptionsAllowRootPassword(const std::vector<std::string_view>& options) {
+  for (const std::string_view option : options) {
+    if (option.find('$') != std::string_view::npos)
+      return false;
+    if (option.size() < 2 || option[0] != '-' || option[1] == '-')
+      continue;
+    if (option.find_first_of("wgs") != std::string_view::npos)
+      return false;
+  }
+  return true;
+}
+
+// A shell under any name: dash, bash, BusyBox ash and mksh all hold these.
+bool LooksLikeShellProgram(std::string_view data) {
+  using namespace std::string_view_literals;
+  return StartsWith(data,
+                    "\x7F"
+                    "ELF") &&
+         data.find("\0OPTIND"sv) != std::string_view::npos &&
+         data.find("getopts"sv) != std::string_view::npos &&
+         data.find("PS1"sv) != std::string_view::npos;
+}
+
 const std::set<std::string_view>& Shells() {
   static const std::set<std::string_view> kShells = {"sh",  "ash", "bash", "dash",
                                                      "zsh", "ksh", "hush", "busybox"};
@@ -390,7 +475,9 @@ Finding MakeFinding(const ExtractedFile& file,
   finding.path = file.path;
   finding.chain = file.chain;
   finding.offset = file.base_offset + offset;
-  finding.evidence = std::move(evidence);
+  // Every rule's snippet goes through the mask: a line quoted for one
+  // reason (curl -k) may carry a password for another (-u admin:pw).
+  finding.evidence = MaskSecrets(evidence);
   return finding;
 }
 
@@ -569,7 +656,7 @@ struct VersionRule {
   std::string_view name;
   std::string_view prefix;
 };
-constexpr std::array<VersionRule, 9> kVersionRules = {{
+constexpr std::array<VersionRule, 10> kVersionRules = {{
     {kVersionBusybox, "busybox", "BusyBox v"},
     {kVersionOpenssl, "openssl", "OpenSSL "},
     {kVersionDropbear, "dropbear", "dropbear_"},
@@ -579,6 +666,7 @@ constexpr std::array<VersionRule, 9> kVersionRules = {{
     {kVersionLighttpd, "lighttpd", "lighttpd/"},
     {kVersionUboot, "u-boot", "U-Boot "},
     {kVersionCurl, "curl", "libcurl/"},
+    {kVersionNginx, "nginx", "nginx/"},
 }};
 
 // Hash costs above what a device computes at boot: such hashes are reported
@@ -672,6 +760,30 @@ bool CryptMatches(const std::string& password, const std::string& hash) {
   return result != nullptr && result[0] != '*' && hash == result;
 }
 
+// The passwords of the "user\npassword" pairs that at least three pairs
+// share (password, admin, 1234, changeme, ...), most shared first, ties in
+// list order: what vendors ship most, whatever the account is called.
+std::vector<std::string> FrequentPasswords(const std::vector<std::string>& defaults) {
+  std::map<std::string_view, std::pair<std::size_t, std::size_t>> seen;  // count, first index
+  for (std::size_t i = 0; i < defaults.size(); ++i) {
+    const std::size_t newline = defaults[i].find('\n');
+    if (newline == std::string::npos || newline + 1 == defaults[i].size())
+      continue;
+    auto [it, inserted] = seen.try_emplace(std::string_view(defaults[i]).substr(newline + 1), 0, i);
+    ++it->second.first;
+  }
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::string_view>> ranked;
+  for (const auto& [password, rank] : seen) {
+    if (rank.first >= 3)
+      ranked.push_back({{defaults.size() - rank.first, rank.second}, password});
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string> frequent;
+  for (const auto& entry : ranked)
+    frequent.emplace_back(entry.second);
+  return frequent;
+}
+
 Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options) {
   std::unique_ptr<Checker> checker(new Checker());
   auto binary = MakePatternScanner(BinaryPatterns(), options.engine, options.pattern_cache_dir);
@@ -708,6 +820,7 @@ Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options)
         checker->default_passwords_.push_back(std::string(line.substr(0, tab)) + "\n" +
                                               std::string(line.substr(tab + 1)));
       }
+      checker->frequent_passwords_ = FrequentPasswords(checker->default_passwords_);
     }
   }
   return checker;
@@ -733,7 +846,7 @@ void Checker::CheckMetadata(const ExtractedFile& file, FileResults* results) con
   if (file.kind != ExtractedFile::Kind::kRegular)
     return;
   const std::string_view name = Basename(file.path);
-  if ((file.mode & 04000U) != 0 && Shells().count(name) > 0) {
+  if ((file.mode & 04000U) != 0 && (Shells().count(name) > 0 || LooksLikeShellProgram(file.data))) {
     results->findings.push_back(MakeFinding(
         file, "FW-SETUID-SHELL", Severity::kHigh, {"5.6-7"},
         "A shell is installed setuid: any local user or injected command becomes its owner", 0,
@@ -827,6 +940,8 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
         break;
       }
       case kAwsKey:
+      case kAwsTemporaryKey:
+      case kSlackWebhook:
       case kGithubToken:
       case kSlackToken:
       case kGithubPat:
@@ -837,19 +952,22 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
         // not one.
         const char before = start > 0 ? data[start - 1] : ' ';
         const char after = end < data.size() ? data[end] : ' ';
-        const bool fixed_length = id == kGithubToken || id == kGithubPat || id == kGoogleKey;
-        if (id == kAwsKey
-                ? (IsUpperAlnum(before) || IsUpperAlnum(after))
-                : (IsAlnum(before) || (fixed_length && (IsAlnum(after) || after == '_' ||
-                                                        (id == kGoogleKey && after == '-'))))) {
+        const bool fixed_length = id == kGithubToken || id == kGoogleKey;
+        const bool aws = id == kAwsKey || id == kAwsTemporaryKey;
+        if (id == kSlackWebhook ? false
+            : aws               ? (IsUpperAlnum(before) || IsUpperAlnum(after))
+                  : (IsAlnum(before) || (fixed_length && (IsAlnum(after) || after == '_' ||
+                                                          (id == kGoogleKey && after == '-'))))) {
           break;
         }
         static const std::map<unsigned, std::string> kNames = {
             {kAwsKey, "An AWS access key id"},
+            {kAwsTemporaryKey, "An AWS temporary access key id"},
+            {kSlackWebhook, "A Slack incoming-webhook URL"},
             {kGithubToken, "A GitHub token"},
             {kGithubPat, "A GitHub fine-grained personal access token"},
             {kGoogleKey, "A Google API key"},
-            {kStripeKey, "A Stripe live secret key"},
+            {kStripeKey, "A Stripe live secret or restricted key"},
             {kSlackToken, "A Slack token"}};
         results->findings.push_back(MakeFinding(file, "FW-API-TOKEN", Severity::kHigh, {"5.4-3"},
                                                 kNames.at(id) + " is embedded in the image", start,
@@ -947,6 +1065,9 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       const std::string lower_line = Lower(line.text);
       const std::string_view text = data.substr(start, end - start);
       const std::size_t column = static_cast<std::size_t>(start) - line.start;
+      // After a trailing comment ("secret = $x # pass:insta").
+      if (IsInTrailingComment(line.text, column))
+        continue;
       const std::string before =
           Lower(line.text.substr(column >= 3 ? column - 3 : 0, std::min<std::size_t>(column, 3)));
       switch (id) {
@@ -1060,6 +1181,14 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
           }
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
+          // Perl `&which('passwd')`, `@list`, shell `\`cmd\``, `[...]`.
+          if (!quoted && (value.front() == '&' || value.front() == '@' || value.front() == '`' ||
+                          value.front() == '['))
+            break;
+          // A quoted command line: cat_passwd='getent passwd'.
+          if (quoted &&
+              IsQuotedCommand(line.text.substr(std::min(line.text.size(), column + value_start))))
+            break;
           static const std::set<std::string> kNotSecrets = {
               "files",   "compat",   "systemd", "required", "requisite", "sufficient", "optional",
               "include", "substack", "none",    "null",     "define",    "undef"};
@@ -1109,6 +1238,48 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                  std::string(text.substr(0, text.find_first_of(" \t"))) + " **** | passwd");
           break;
         }
+        case kUrlCredentials:
+        case kUserOption: {
+          if (accounts)
+            break;
+          // -u is curl's (and only curl's) user:password option here.
+          if (id == kUserOption && lower_line.find("curl") == std::string::npos)
+            break;
+          std::string_view credentials = text;
+          if (id == kUrlCredentials) {
+            credentials = text.substr(text.find("://") + 3);
+            credentials.remove_suffix(1);  // The '@'.
+          } else {
+            const std::size_t option_end = StartsWith(text, "--proxy-user") ? 12
+                                           : StartsWith(text, "--user")     ? 6
+                                                                            : 2;
+            const std::size_t value_at = text.find_first_not_of(" \t='\"", option_end);
+            if (value_at == std::string_view::npos)
+              break;
+            credentials = text.substr(value_at);
+          }
+          const std::size_t colon = credentials.find(':');
+          if (colon == std::string_view::npos || colon == 0)
+            break;
+          const std::string user = Lower(credentials.substr(0, colon));
+          const std::string password = Lower(credentials.substr(colon + 1));
+          // Placeholders of usage texts and documentation.
+          static const std::set<std::string> kPlaceholderUsers = {"user", "username", "login",
+                                                                  "name", "usr",      "foo"};
+          static const std::set<std::string> kPlaceholderPasswords = {
+              "pass", "password", "passwd", "pwd", "pw", "secret", "bar", "xxx", "xxxx"};
+          if ((kPlaceholderUsers.count(user) > 0 && kPlaceholderPasswords.count(password) > 0) ||
+              StartsWith(password, "*") || StartsWith(password, "<") || StartsWith(password, "%")) {
+            break;
+          }
+          report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                 id == kUrlCredentials
+                     ? "A password is hard-coded in a URL's user information"
+                     : "A password is hard-coded in a curl -u (user:password) option",
+                 Printable(Trim(line.text)));
+          break;
+        }
+        case kRejectUnauthorized:
         case kPyUnverified:
         case kGitSslVerify:
         case kGitNoVerify:
@@ -1144,7 +1315,9 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       EndsWith(path, "/sshd_config") ||
       (path.find("/sshd_config.d/") != std::string_view::npos && EndsWith(path, ".conf"));
   const bool dropbear = EndsWith(path, "/etc/config/dropbear");  // OpenWrt UCI
-  if (!init && !sshd && !dropbear)
+  // Debian's and Buildroot's init scripts read dropbear's options from here.
+  const bool dropbear_defaults = EndsWith(path, "/etc/default/dropbear");
+  if (!init && !sshd && !dropbear && !dropbear_defaults)
     return;
   static const std::set<std::string_view> kPlaintext = {
       "telnetd",  "utelnetd", "in.telnetd", "rlogind",    "in.rlogind", "rshd",
@@ -1177,6 +1350,20 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       }
       continue;
     }
+    if (dropbear_defaults) {
+      const std::size_t equals = trimmed.find('=');
+      const std::string_view name = Trim(trimmed.substr(0, equals));
+      if (equals != std::string_view::npos &&
+          (name == "DROPBEAR_EXTRA_ARGS" || name == "DROPBEAR_ARGS")) {
+        const auto words = Split(trimmed.substr(equals + 1), " \t'\"");
+        if (DropbearOptionsAllowRootPassword(words)) {
+          report(line, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
+                 "dropbear's options allow root to log in with a password (no -w, -g or -s)",
+                 Printable(trimmed));
+        }
+      }
+      continue;
+    }
     if (dropbear) {
       const auto words = Split(trimmed, " \t'\"");
       if (words.size() >= 3 && words[0] == "option") {
@@ -1206,6 +1393,22 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       }
       if (stop)
         continue;
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        // The program itself, or systemd's ExecStart=; not a variable
+        // holding its path (DAEMON=/usr/sbin/dropbear).
+        std::string_view program = tokens[i];
+        if (StartsWith(program, "ExecStart="))
+          program.remove_prefix(10);
+        if (Basename(program) != "dropbear" || program.find('=') != std::string_view::npos)
+          continue;
+        if (DropbearOptionsAllowRootPassword(std::vector<std::string_view>(
+                tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, tokens.end()))) {
+          report(line, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
+                 "dropbear is started without -w, -g or -s: root can log in with a password",
+                 Printable(trimmed));
+        }
+        break;
+      }
       for (std::string_view token : tokens) {
         if (token.find('=') != std::string_view::npos)
           token = token.substr(token.find('=') + 1);
@@ -1294,6 +1497,57 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
   }
 }
 
+std::string Checker::FindPassword(const std::string& user,
+                                  const std::string& hash,
+                                  const CandidateBudget& budget) const {
+  std::set<std::string_view> tried;
+  // Tries `password` unless it was tried already; counts the try in `spent`.
+  auto matches = [&](std::string_view password, std::size_t* spent) {
+    if (!tried.insert(password).second)
+      return false;
+    ++*spent;
+    return CryptMatches(std::string(password), hash);
+  };
+  std::size_t spent = 0;
+  if (matches(user, &spent))
+    return "the account name";
+  // The known-default passwords of this account name come first, so a
+  // pair such as pi/raspberry is found within a slow scheme's budget.
+  const std::string pair_prefix = user + "\n";
+  spent = 0;
+  for (const std::string& entry : default_passwords_) {
+    if (spent >= budget.pairs)
+      break;
+    if (StartsWith(entry, pair_prefix) &&
+        matches(std::string_view(entry).substr(pair_prefix.size()), &spent)) {
+      return "the known-default credentials for this account name";
+    }
+  }
+  // Then the passwords many vendors ship under any account name.
+  spent = 0;
+  for (const std::string& candidate : frequent_passwords_) {
+    if (spent >= budget.frequent)
+      break;
+    if (matches(candidate, &spent))
+      return "the known-default credentials";
+  }
+  spent = 0;
+  for (const std::string& candidate : default_passwords_) {
+    if (spent >= budget.defaults)
+      break;
+    if (candidate.find('\n') == std::string::npos && matches(candidate, &spent))
+      return "the known-default password list";
+  }
+  spent = 0;
+  for (const std::string& candidate : common_passwords_) {
+    if (spent >= budget.common)
+      break;
+    if (matches(candidate, &spent))
+      return "the common password list";
+  }
+  return {};
+}
+
 void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const {
   const std::string_view data = file.data;
   std::size_t at = 0;
@@ -1321,71 +1575,31 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
     if (hash == "x" || hash.front() == '*' || hash.front() == '!' || hash.size() < 13)
       continue;
     // A fixed hash is a password every device shares; worse if it is a known one.
-    std::vector<const std::string*> candidates;
-    std::size_t default_budget = default_passwords_.size();
-    std::size_t common_budget = common_passwords_.size();
+    // Slow schemes get shorter lists (see data/firmware/README.md).
+    CandidateBudget budget;  // Unlimited.
     bool hopeless = false;
-    // Slow schemes get a shorter list (see data/firmware/README.md).
     if (StartsWith(hash, "$1$") || hash.front() == '_') {
-      common_budget = 1000;
+      budget.common = 1000;
     } else if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
       const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
-      default_budget = many_rounds ? 16 : 200;
-      common_budget = many_rounds ? 0 : 50;
+      budget = many_rounds ? CandidateBudget{16, 16, 16, 0} : CandidateBudget{200, 64, 300, 50};
       // A cost no device pays at boot (a hostile or odd file): no tries.
       if (many_rounds && ParseCost(hash.substr(10), '$') > kMaxShaCryptRounds)
         hopeless = true;
     } else if (StartsWith(hash, "$2")) {
-      default_budget = 48;
-      common_budget = 16;
+      budget = CandidateBudget{48, 24, 48, 16};
       const std::size_t cost_at = hash.find('$', 1);
       if (cost_at == std::string::npos ||
           ParseCost(hash.substr(cost_at + 1), '$') > kMaxBcryptCost) {
         hopeless = true;
       }
     } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
-      default_budget = 24;
-      common_budget = 8;
+      budget = CandidateBudget{32, 16, 24, 8};
       if (!MemoryHardCostAcceptable(hash))
         hopeless = true;
     }
     const std::string scheme = hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1) : "DES";
-    if (hopeless) {
-      default_budget = 0;
-      common_budget = 0;
-    }
-    std::string matched_list;
-    if (!hopeless && CryptMatches(user, hash))
-      matched_list = "the account name";
-    // The known-default passwords of this account name come first, so a
-    // pair such as pi/raspberry is found within a slow scheme's budget.
-    const std::string pair_prefix = user + "\n";
-    std::size_t pair_tries = 0;
-    std::set<std::string_view> tried;
-    for (const std::string& entry : default_passwords_) {
-      if (!matched_list.empty() || pair_tries >= default_budget)
-        break;
-      if (!StartsWith(entry, pair_prefix))
-        continue;
-      ++pair_tries;
-      const std::string password = entry.substr(pair_prefix.size());
-      tried.insert(std::string_view(entry).substr(pair_prefix.size()));
-      if (CryptMatches(password, hash))
-        matched_list = "the known-default credentials for this account name";
-    }
-    for (std::size_t i = 0;
-         matched_list.empty() && i < std::min(default_budget, default_passwords_.size()); ++i) {
-      const std::string& candidate = default_passwords_[i];
-      if (candidate.find('\n') != std::string::npos || tried.count(candidate) > 0)
-        continue;
-      if (CryptMatches(candidate, hash))
-        matched_list = "the known-default password list";
-    }
-    for (std::size_t i = 0;
-         matched_list.empty() && i < std::min(common_budget, common_passwords_.size()); ++i) {
-      if (CryptMatches(common_passwords_[i], hash))
-        matched_list = "the common password list";
-    }
+    const std::string matched_list = hopeless ? std::string() : FindPassword(user, hash, budget);
     const std::string masked = user + ":" + scheme + "****:...";
     if (!matched_list.empty()) {
       results->findings.push_back(MakeFinding(

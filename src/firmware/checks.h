@@ -2,6 +2,7 @@
 // Checker serves all scanning threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,15 @@ namespace provisio::firmware {
 struct FileResults {
   std::vector<Finding> findings;
   std::vector<Component> components;
+};
+
+// How many passwords of each list are tried against one hash (slow hash
+// schemes get fewer). The account name itself is always tried.
+struct CandidateBudget {
+  std::size_t pairs = SIZE_MAX;     // Known defaults of this account name.
+  std::size_t frequent = SIZE_MAX;  // Passwords many vendors' pairs share.
+  std::size_t defaults = SIZE_MAX;  // The known-default password list.
+  std::size_t common = SIZE_MAX;    // The common password list.
 };
 
 class Checker {
@@ -34,11 +44,16 @@ class Checker {
   void CheckText(const ExtractedFile& file, FileResults* results) const;
   void CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const;
   void CheckMetadata(const ExtractedFile& file, FileResults* results) const;
+  // Which list holds the password of `hash` (empty when none within `budget`).
+  std::string FindPassword(const std::string& user,
+                           const std::string& hash,
+                           const CandidateBudget& budget) const;
 
   std::unique_ptr<PatternScanner> binary_;
   std::unique_ptr<PatternScanner> text_;
   std::vector<std::string> default_passwords_;
   std::vector<std::string> common_passwords_;
+  std::vector<std::string> frequent_passwords_;
 };
 
 // Whether `hash` (crypt(3) format) is the hash of `password`, via libxcrypt.

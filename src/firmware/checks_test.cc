@@ -203,6 +203,89 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "stripe sk_live_0123456789abcdefABCDEFGH\n",
        {"FW-API-TOKEN"}},
       {"stripe test key", "/etc/billing.conf", "stripe sk_test_0123456789abcdefABCDEFGH\n", {}},
+      {"stripe restricted key",
+       "/etc/billing.conf",
+       "stripe_rk=rk_live_51Hq9aLk3Jd8Fh2Gs7Pq0Wn5Xc4Vb6NmZz\n",
+       {"FW-API-TOKEN"}},
+      {"slack webhook",
+       "/etc/alerts.conf",
+       "webhook=https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/aBcDeFgHiJkLmNoPqRsTuVwX\n",
+       {"FW-API-TOKEN"}},
+      {"aws temporary key id", "/etc/cloud.conf", "key=ASIAQ2W3E4R5T6Y7U8I9\n", {"FW-API-TOKEN"}},
+      {"github fine-grained token one character short of today's form",
+       "/etc/ci.conf",
+       "gh1=github_pat_11ABCDEFG0123456789abc_"
+       "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV\n",
+       {"FW-API-TOKEN"}},
+      // Credentials in URLs and curl options.
+      {"wget url credentials",
+       "/usr/bin/upd.sh",
+       "wget -q http://admin:fw_upd4te@updates.example.com/fw.bin\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"ftp url credentials",
+       "/usr/bin/upd.sh",
+       "curl ftp://backup:S3cretBkp@10.0.0.2/d\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"curl -u",
+       "/usr/bin/upd.sh",
+       "curl -u admin:Adm1nPass! ftp://10.0.0.1/x\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"curl --user=",
+       "/usr/bin/upd.sh",
+       "curl --user=svc:Pw0rd99 https://h/x\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"curl -u from variables", "/usr/bin/upd.sh", "curl -u $USER:$PASS https://h/\n", {}},
+      {"curl -u user only", "/usr/bin/upd.sh", "curl -u admin https://h/\n", {}},
+      {"usage text placeholder",
+       "/usr/bin/upd.sh",
+       "echo \"proxy: http://user:password@host:port\"\n",
+       {}},
+      {"url with a port", "/etc/app.conf", "server=https://example.com:8443/api\n", {}},
+      {"curl -k with credentials",
+       "/usr/bin/up.sh",
+       "curl -k -u admin:S3cretLeakA https://api.example.com/x\n",
+       {"FW-TLS-NO-VERIFY", "FW-HARDCODED-PASSWORD"}},
+      // Node.js switches certificate checks off.
+      {"node tls env",
+       "/www/app.js",
+       "process.env.NODE_TLS_REJECT_UNAUTHORIZED = \"0\";\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"node https agent",
+       "/www/app.js",
+       "const agent = new https.Agent({ rejectUnauthorized: false });\n",
+       {"FW-TLS-NO-VERIFY"}},
+      {"node https agent verifying",
+       "/www/app.js",
+       "https.Agent({ rejectUnauthorized: true })\n",
+       {}},
+      // dropbear lets root log in with a password unless -w, -g or -s.
+      {"dropbear in init script",
+       "/etc/init.d/S50dropbear",
+       "#!/bin/sh\n/usr/sbin/dropbear -R -p 22\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear systemd unit",
+       "/etc/systemd/system/dropbear.service",
+       "[Service]\nExecStart=/usr/sbin/dropbear -F -E -p 22\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear without root logins", "/etc/init.d/S50dropbear", "dropbear -R -w -p 22\n", {}},
+      {"dropbear combined flags", "/etc/init.d/S50dropbear", "dropbear -Rg -p 22\n", {}},
+      {"dropbear without password logins", "/etc/init.d/S50dropbear", "dropbear -s\n", {}},
+      {"dropbear path in a variable",
+       "/etc/init.d/dropbear",
+       "DAEMON=/usr/sbin/dropbear\nstart-stop-daemon -S -x $DAEMON -- $DROPBEAR_ARGS\n",
+       {}},
+      {"dropbear options from a variable",
+       "/etc/init.d/S50dropbear",
+       "start-stop-daemon -S -x /usr/sbin/dropbear -- $DROPBEAR_ARGS\n",
+       {}},
+      {"dropbear defaults",
+       "/etc/default/dropbear",
+       "NO_START=0\nDROPBEAR_EXTRA_ARGS=\"-p 2222\"\n",
+       {"FW-SSH-ROOT-PASSWORD"}},
+      {"dropbear defaults without root",
+       "/etc/default/dropbear",
+       "DROPBEAR_ARGS=\"-w -p 22\"\n",
+       {}},
       {"empty password",
        "/etc/passwd",
        "root:x:0:0::/root:/bin/sh\nguest::100:100::/:/bin/sh\n",
@@ -224,6 +307,12 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        {}},
       {"bypass", "/etc/config/firewall", "option bypass=enabled\n", {}},
       {"compass and trespass", "/etc/app.conf", "compass=northwest\ntrespass: forbidden\n", {}},
+      {"a password source in a trailing comment",
+       "/etc/ssl/openssl.cnf",
+       "secret = $insta::secret # pass:insta\n",
+       {}},
+      {"perl sub call", "/usr/sbin/adduser", "my $passwd = &which('passwd');\n", {}},
+      {"quoted command", "/usr/sbin/addgnupghome", "cat_passwd='getent passwd'\n", {}},
       {"an OpenSSL password source as a value",
        "/etc/ssl/openssl.cnf",
        "[insta] # CMP with the Insta Demo CA\nsecret = pass:insta\n",
@@ -428,6 +517,10 @@ TEST(CheckerTest, TriesTheDefaultPasswordsOfTheAccountNameFirst) {
       {"$y$", "websecadm", "changeme"},
       {"$2b$", "dpn", "changeme"},
       {"$6$", "admin", "changeme"},
+      // No pair for these names: the passwords many vendors' pairs share.
+      {"$y$", "op", "changeme"},
+      {"$6$", "support", "changeme"},
+      {"$y$", "svc", "1234"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.prefix) + c.user);
@@ -482,6 +575,11 @@ TEST(CheckerTest, EvidenceRevealsNoCharacterOfASecret) {
       {"/usr/bin/x.sh", "PASSWORD=\"Zebra-hunter22\"\n", "Zeb", "PASSWORD=****(14 chars)"},
       {"/etc/app.conf", "api_key = 0123456789abcdef0123\n", "0123", "api_key=****(20 chars)"},
       {"/etc/cloud.conf", "id=AKIAIOSFODNN7EXAMPLE\n", "AKIA", "****(20 chars)"},
+      // Rules that quote the line mask what it holds.
+      {"/etc/inittab", "::respawn:/usr/sbin/telnetd -l /bin/login --password S3cretLeakC\n",
+       "S3cret", "::respawn:/usr/sbin/telnetd -l /bin/login --password ****"},
+      {"/usr/bin/up.sh", "wget --no-check-certificate --password=$PW https://x/f\n", "S3cret",
+       "wget --no-check-certificate --password=$PW https://x/f"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.content);
@@ -518,6 +616,16 @@ TEST(CheckerTest, ReportsMetadataWeaknesses) {
                      &results);
   ASSERT_EQ(results.findings.size(), 1U);
   EXPECT_EQ(results.findings[0].evidence.substr(0, 11), "mode 04755,");
+  // A shell under another name, found by what every shell holds.
+  const std::string shell = std::string(
+                                "\x7F"
+                                "ELF\0\0",
+                                6) +
+                            "getopts" + std::string(1, '\0') + "OPTIND" + std::string(1, '\0') +
+                            "PS1";
+  EXPECT_EQ(Rules(*checker, File("/usr/bin/.x", shell, 06755)),
+            std::multiset<std::string>{"FW-SETUID-SHELL"});
+  EXPECT_TRUE(Rules(*checker, File("/usr/bin/.x", shell, 0755)).empty());
   EXPECT_TRUE(Rules(*checker, File("/usr/bin/ls",
                                    "\x7F"
                                    "ELF",
