@@ -66,20 +66,23 @@ cat > "$patterns" <<'P'
 ssh-
 ecdsa-sha2-nistp
 AKIA[0-9A-Z]{16}
+ASIA[0-9A-Z]{16}
 gh[pousr]_[A-Za-z0-9]{36}
-github_pat_[A-Za-z0-9_]{82}
+github_pat_[A-Za-z0-9_]{60,}
 AIza[0-9A-Za-z_-]{35}
-sk_live_[0-9A-Za-z]{24,}
-xox[baprs]-[0-9A-Za-z]{10,}
+[rs]k_live_[0-9A-Za-z]{24,}
+xox[baprs]-[0-9A-Za-z-]{10,}
+hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{20,}
 BusyBox v[0-9]+\.[0-9]+(\.[0-9]+)?
 OpenSSL [0-9]\.[0-9]+\.[0-9]+[a-z]{0,2}(-fips)?[ \x00]
 dropbear_20[0-9]{2}\.[0-9]{2}
 Linux version [2-9]\.[0-9]+(\.[0-9]+)?
-OpenSSH_[0-9]+\.[0-9]+(p[0-9]+)?
+OpenSSH_[0-9]+\.[0-9]+p[0-9]+
 dnsmasq-[0-9]+\.[0-9]+
 lighttpd/[0-9]+\.[0-9]+\.[0-9]+
 U-Boot (20[0-9]{2}\.[0-9]{2}|1\.[0-9]\.[0-9]+)
 libcurl/[0-9]+\.[0-9]+\.[0-9]+
+nginx/[0-9]+\.[0-9]+\.[0-9]+
 (?i)SSLv[23]([^.0-9A-Za-z_]|$)
 (?i)TLSv1(\.0)?([^.0-9A-Za-z_]|$)
 (?i)use-sslv[23][ \t]*=[ \t]*"?(enable|yes|1|true)
@@ -101,6 +104,9 @@ _create_unverified_context
 (?i)sslverify['"]?[ \t]+['"]?(false|no|0|off)([^A-Za-z0-9_]|$)
 (?i)git_ssl_no_verify[ \t]*=[ \t]*['"]?(1|true|yes)
 (?i)(bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$)
+[A-Za-z][A-Za-z0-9+.-]{1,15}://[^ \t\r\n/:@'"$<>{}]{1,64}:[^ \t\r\n/@'"$<>{}]{1,128}@
+(-u|--user|--proxy-user)[ \t=]*['"]?[^ \t\r\n'"$:-][^ \t\r\n'"$:]{0,63}:[^ \t\r\n'"$]{1,128}
+(?i)reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$)
 P
 
 # The same firmware as a full-chip dump, the way a flash programmer reads a
