@@ -16,6 +16,7 @@
 
 #include "firmware/raw_keys.h"
 #include "firmware/secret_mask.h"
+#include "firmware/web_password.h"
 #include "provisio/core/files.h"
 
 namespace provisio::firmware {
@@ -410,6 +411,13 @@ bool IsText(const ExtractedFile& file) {
   return head.find('\0') == std::string_view::npos && !StartsWith(head,
                                                                   "\x7F"
                                                                   "ELF");
+}
+
+// Web servers' password files: Apache's .htpasswd (and names ending in it),
+// lighttpd's plain-text user file.
+bool IsWebPasswordFile(std::string_view path) {
+  const std::string_view name = Basename(path);
+  return name == "htpasswd" || EndsWith(name, ".htpasswd") || name == "lighttpd.user";
 }
 
 bool IsInitPath(std::string_view path) {
@@ -838,6 +846,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
       CheckAccounts(file, false, results);
     if (EndsWith(file.path, "/etc/shadow"))
       CheckAccounts(file, true, results);
+    if (IsWebPasswordFile(file.path))
+      CheckWebPasswords(file, results);
     CheckText(file, results);
   }
 }
@@ -1497,16 +1507,47 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
   }
 }
 
+namespace {
+
+// How many candidates a hash of this scheme may cost; *hopeless when one
+// try costs more than a device pays at boot (a hostile or odd file).
+CandidateBudget BudgetFor(const std::string& hash, bool* hopeless) {
+  // Slow schemes get shorter lists (see data/firmware/README.md).
+  CandidateBudget budget;  // Unlimited.
+  *hopeless = false;
+  if (StartsWith(hash, "$1$") || hash.front() == '_' || StartsWith(hash, "$apr1$")) {
+    budget.common = 1000;
+  } else if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
+    const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
+    budget = many_rounds ? CandidateBudget{16, 16, 16, 0} : CandidateBudget{200, 64, 300, 50};
+    if (many_rounds && ParseCost(hash.substr(10), '$') > kMaxShaCryptRounds)
+      *hopeless = true;
+  } else if (StartsWith(hash, "$2")) {
+    budget = CandidateBudget{48, 24, 48, 16};
+    const std::size_t cost_at = hash.find('$', 1);
+    if (cost_at == std::string::npos || ParseCost(hash.substr(cost_at + 1), '$') > kMaxBcryptCost)
+      *hopeless = true;
+  } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
+    budget = CandidateBudget{32, 16, 24, 8};
+    if (!MemoryHardCostAcceptable(hash))
+      *hopeless = true;
+  }
+  return budget;
+}
+
+}  // namespace
+
 std::string Checker::FindPassword(const std::string& user,
                                   const std::string& hash,
                                   const CandidateBudget& budget) const {
+  const bool web = IsWebPasswordHash(hash);
   std::set<std::string_view> tried;
   // Tries `password` unless it was tried already; counts the try in `spent`.
   auto matches = [&](std::string_view password, std::size_t* spent) {
     if (!tried.insert(password).second)
       return false;
     ++*spent;
-    return CryptMatches(std::string(password), hash);
+    return web ? WebPasswordMatches(password, hash) : CryptMatches(std::string(password), hash);
   };
   std::size_t spent = 0;
   if (matches(user, &spent))
@@ -1548,6 +1589,53 @@ std::string Checker::FindPassword(const std::string& user,
   return {};
 }
 
+void Checker::CheckWebPasswords(const ExtractedFile& file, FileResults* results) const {
+  const bool plain_file = Basename(file.path) == "lighttpd.user";
+  std::size_t at = 0;
+  for (const std::string_view line : SplitLines(file.data)) {
+    const std::size_t line_start = at;
+    at += line.size() + 1;
+    const std::size_t colon = line.find(':');
+    if (line.empty() || line.front() == '#' || colon == std::string_view::npos || colon == 0)
+      continue;
+    const std::string user(line.substr(0, colon));
+    const std::string hash(Trim(line.substr(colon + 1)));
+    if (hash.empty())
+      continue;
+    const bool hashed = !plain_file && (hash.front() == '$' || IsWebPasswordHash(hash) ||
+                                        (hash.size() == 13 && hash.find(':') == std::string::npos));
+    if (!hashed) {
+      // Kept as it is typed: a hard-coded password (and maybe a default one).
+      results->findings.push_back(
+          MakeFinding(file, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                      "Web account '" + user + "' has its password in plain text in " +
+                          std::string(Basename(file.path)),
+                      line_start, user + ":" + Mask(hash)));
+      continue;
+    }
+    bool hopeless = false;
+    const CandidateBudget budget = BudgetFor(hash, &hopeless);
+    const std::string matched_list = hopeless ? std::string() : FindPassword(user, hash, budget);
+    const std::string scheme = IsWebPasswordHash(hash) && hash.front() == '{' ? "{SHA}"
+                               : hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1)
+                                                     : "DES";
+    const std::string masked = user + ":" + scheme + "****";
+    if (!matched_list.empty()) {
+      results->findings.push_back(
+          MakeFinding(file, "FW-DEFAULT-PASSWORD", Severity::kCritical, {"5.1-1"},
+                      "Web account '" + user + "' has a password found in " + matched_list + " (" +
+                          std::string(Basename(file.path)) + ")",
+                      line_start, masked));
+    } else {
+      results->findings.push_back(MakeFinding(
+          file, "FW-FIXED-PASSWORD-HASH", Severity::kMedium, {"5.1-1"},
+          "Web account '" + user + "' ships with a fixed password hash that every device shares (" +
+              std::string(Basename(file.path)) + ")",
+          line_start, masked));
+    }
+  }
+}
+
 void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const {
   const std::string_view data = file.data;
   std::size_t at = 0;
@@ -1575,29 +1663,8 @@ void Checker::CheckAccounts(const ExtractedFile& file, bool shadow, FileResults*
     if (hash == "x" || hash.front() == '*' || hash.front() == '!' || hash.size() < 13)
       continue;
     // A fixed hash is a password every device shares; worse if it is a known one.
-    // Slow schemes get shorter lists (see data/firmware/README.md).
-    CandidateBudget budget;  // Unlimited.
     bool hopeless = false;
-    if (StartsWith(hash, "$1$") || hash.front() == '_') {
-      budget.common = 1000;
-    } else if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
-      const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
-      budget = many_rounds ? CandidateBudget{16, 16, 16, 0} : CandidateBudget{200, 64, 300, 50};
-      // A cost no device pays at boot (a hostile or odd file): no tries.
-      if (many_rounds && ParseCost(hash.substr(10), '$') > kMaxShaCryptRounds)
-        hopeless = true;
-    } else if (StartsWith(hash, "$2")) {
-      budget = CandidateBudget{48, 24, 48, 16};
-      const std::size_t cost_at = hash.find('$', 1);
-      if (cost_at == std::string::npos ||
-          ParseCost(hash.substr(cost_at + 1), '$') > kMaxBcryptCost) {
-        hopeless = true;
-      }
-    } else if (hash.front() == '$') {  // yescrypt, scrypt, ...
-      budget = CandidateBudget{32, 16, 24, 8};
-      if (!MemoryHardCostAcceptable(hash))
-        hopeless = true;
-    }
+    const CandidateBudget budget = BudgetFor(hash, &hopeless);
     const std::string scheme = hash.front() == '$' ? hash.substr(0, hash.find('$', 1) + 1) : "DES";
     const std::string matched_list = hopeless ? std::string() : FindPassword(user, hash, budget);
     const std::string masked = user + ":" + scheme + "****:...";

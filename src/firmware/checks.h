@@ -44,6 +44,7 @@ class Checker {
   void CheckText(const ExtractedFile& file, FileResults* results) const;
   void CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const;
   void CheckMetadata(const ExtractedFile& file, FileResults* results) const;
+  void CheckWebPasswords(const ExtractedFile& file, FileResults* results) const;
   // Which list holds the password of `hash` (empty when none within `budget`).
   std::string FindPassword(const std::string& user,
                            const std::string& hash,

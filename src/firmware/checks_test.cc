@@ -534,6 +534,39 @@ TEST(CheckerTest, TriesTheDefaultPasswordsOfTheAccountNameFirst) {
   }
 }
 
+TEST(CheckerTest, ChecksWebServerPasswordFiles) {
+  auto checker = MakeChecker();
+  const struct {
+    const char* path;
+    std::string content;
+    std::multiset<std::string> expected;
+  } cases[] = {
+      {"/www/.htpasswd",
+       "admin:$apr1$Tq3rNk0v$KposcQAq5LUSndZvYXSq30\nuser:" + Hash("$2b$", "password") + "\n",
+       {"FW-DEFAULT-PASSWORD", "FW-DEFAULT-PASSWORD"}},
+      {"/etc/lighttpd/site.htpasswd",
+       "admin:{SHA}0DPiKuNIrrVmD8IUCuw1hQxNqZc=\n",
+       {"FW-DEFAULT-PASSWORD"}},
+      {"/www/.htpasswd",
+       "ops:" + Hash("$1$", "Q7#unlisted-pass!") + "\n",
+       {"FW-FIXED-PASSWORD-HASH"}},
+      {"/etc/lighttpd/lighttpd.user", "admin:Summer2024\n", {"FW-HARDCODED-PASSWORD"}},
+      {"/www/notes.txt", "admin:$apr1$Tq3rNk0v$KposcQAq5LUSndZvYXSq30\n", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path + std::string(" ") + c.content);
+    FileResults results;
+    checker->CheckFile(File(c.path, c.content), &results);
+    std::multiset<std::string> rules;
+    for (const Finding& f : results.findings) {
+      rules.insert(f.rule_id);
+      EXPECT_EQ(f.evidence.find("Summer"), std::string::npos);
+      EXPECT_EQ(f.evidence.find("Kposc"), std::string::npos);
+    }
+    EXPECT_EQ(rules, c.expected);
+  }
+}
+
 TEST(CheckerTest, SkipsPasswordTriesOnHashesTooCostlyForADevice) {
   auto checker = MakeChecker();
   const struct {
