@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <crypt.h>
@@ -420,6 +421,20 @@ bool IsWebPasswordFile(std::string_view path) {
   return name == "htpasswd" || EndsWith(name, ".htpasswd") || name == "lighttpd.user";
 }
 
+// Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
+bool IsAndroidInitScript(std::string_view path) {
+  return EndsWith(path, ".rc") &&
+         (StartsWith(Basename(path), "init") || path.find("/etc/init/") != std::string_view::npos);
+}
+
+bool IsAndroidProperties(std::string_view path) {
+  const std::string_view name = Basename(path);
+  return name == "build.prop" || name == "default.prop" || name == "prop.default";
+}
+
+// Property lines that turn adb on at boot or drop its key check.
+std::vector<Line> AndroidAdbProperties(std::string_view data);
+
 bool IsInitPath(std::string_view path) {
   for (const std::string_view prefix :
        {"/etc/init.d/",    "/etc/rc.d/",       "/etc/rc",           "/etc/inittab",
@@ -460,6 +475,82 @@ bool LooksLikeShellProgram(std::string_view data) {
          data.find("\0OPTIND"sv) != std::string_view::npos &&
          data.find("getopts"sv) != std::string_view::npos &&
          data.find("PS1"sv) != std::string_view::npos;
+}
+
+std::vector<Line> AndroidAdbProperties(std::string_view data) {
+  std::vector<Line> lines;
+  std::size_t at = 0;
+  for (const std::string_view raw : SplitLines(data)) {
+    const Line line{at, raw};
+    at += raw.size() + 1;
+    const std::string_view text = Trim(raw);
+    const std::size_t equals = text.find('=');
+    if (text.empty() || text.front() == '#' || equals == std::string_view::npos)
+      continue;
+    const std::string_view key = Trim(text.substr(0, equals));
+    const std::string_view value = Trim(text.substr(equals + 1));
+    const bool usb_adb = (key == "persist.sys.usb.config" || key == "sys.usb.config") &&
+                         value.find("adb") != std::string_view::npos;
+    if (usb_adb || (key == "ro.adb.secure" && value == "0"))
+      lines.push_back(line);
+  }
+  return lines;
+}
+
+// Services an Android init script defines and starts at boot: a `service`
+// of adbd, gdbserver or a plaintext server without the `disabled` option
+// (its class starts it), or `start NAME` of one in an action that is not a
+// property trigger (`on boot`, `on init`).
+template <typename Report>
+void CheckAndroidInit(std::string_view data, const Report& report) {
+  static const std::set<std::string_view> kRisky = {"adbd",    "gdbserver", "gdbserver64",
+                                                    "telnetd", "utelnetd",  "ftpd"};
+  auto rule_for = [](std::string_view program) {
+    return program.find("telnet") != std::string_view::npos || program == "ftpd"
+               ? "FW-PLAINTEXT-SERVICE"
+               : "FW-DEBUG-SERVICE";
+  };
+  struct Service {
+    Line line;
+    std::string program;
+    bool disabled = false;
+  };
+  std::optional<Service> service;
+  bool property_trigger = false;
+  auto finish = [&] {
+    if (service && !service->disabled)
+      report(service->line, rule_for(service->program), Severity::kHigh, {"5.6-4"},
+             "Android init starts " + service->program + " at boot (a service without 'disabled')",
+             Printable(Trim(service->line.text)));
+    service.reset();
+  };
+  std::size_t at = 0;
+  for (const std::string_view raw : SplitLines(data)) {
+    const Line line{at, raw};
+    at += raw.size() + 1;
+    const std::string_view text = Trim(raw);
+    if (text.empty() || text.front() == '#')
+      continue;
+    const auto words = Split(text, " \t");
+    if (words[0] == "service" || words[0] == "on" || words[0] == "import") {
+      finish();
+      property_trigger = words[0] == "on" && words.size() > 1 && StartsWith(words[1], "property:");
+      if (words[0] == "service" && words.size() >= 3 && kRisky.count(Basename(words[2])) > 0)
+        service = Service{line, std::string(Basename(words[2])), false};
+      continue;
+    }
+    if (service) {
+      if (words[0] == "disabled")
+        service->disabled = true;
+      continue;
+    }
+    if (words[0] == "start" && words.size() > 1 && !property_trigger &&
+        kRisky.count(words[1]) > 0) {
+      report(line, rule_for(words[1]), Severity::kHigh, {"5.6-4"},
+             "Android init starts " + std::string(words[1]) + " at boot", Printable(text));
+    }
+  }
+  finish();
 }
 
 const std::set<std::string_view>& Shells() {
@@ -1325,6 +1416,19 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
       EndsWith(path, "/sshd_config") ||
       (path.find("/sshd_config.d/") != std::string_view::npos && EndsWith(path, ".conf"));
   const bool dropbear = EndsWith(path, "/etc/config/dropbear");  // OpenWrt UCI
+  if (IsAndroidInitScript(path)) {
+    CheckAndroidInit(data, report);
+    return;
+  }
+  if (IsAndroidProperties(path)) {
+    for (const Line& line : AndroidAdbProperties(data)) {
+      report(line, "FW-DEBUG-SERVICE", Severity::kHigh, {"5.6-4"},
+             "Android debugging (adb) is on by default or accepts connections without "
+             "authorisation",
+             Printable(Trim(line.text)));
+    }
+    return;
+  }
   // Debian's and Buildroot's init scripts read dropbear's options from here.
   const bool dropbear_defaults = EndsWith(path, "/etc/default/dropbear");
   if (!init && !sshd && !dropbear && !dropbear_defaults)
