@@ -103,6 +103,17 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
       analyzer.pattern_cache_dir = std::filesystem::path(home) / ".cache" / "provisio";
     }
   }
+  // A pipe or character device (/dev/zero) has no end to scan; a block
+  // device (a flash partition) and a regular file have a size.
+  std::error_code status_error;
+  const auto status = std::filesystem::status(options.image, status_error);
+  if (!status_error && !std::filesystem::is_regular_file(status) &&
+      !std::filesystem::is_block_file(status) && !std::filesystem::is_directory(status)) {
+    err << "provisio firmware scan: " << options.image
+        << " is not a regular file or block device (a pipe or character device has no size "
+           "to scan); copy the image into a file first\n";
+    return kExitFailure;
+  }
   auto report = firmware::ScanImage(options.image, analyzer);
   if (!report) {
     err << "provisio firmware scan: " << report.error().message() << "\n";
@@ -147,9 +158,11 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
   if (report->statistics.regular_files == 0) {
     // A clean result must not come from an image nothing could be read in.
     err << "provisio firmware scan: no file system or archive with files was found in "
-        << options.image
-        << "; nothing was checked (is it encrypted, or packed in a format not listed in "
-           "`provisio firmware scan --help`?)\n";
+        << options.image << "; nothing was checked "
+        << (report->notes.empty()
+                ? "(is it encrypted, or packed in a format not listed in `provisio firmware "
+                  "scan --help`?)\n"
+                : "(the notes in the report say which parts could not be unpacked, and why)\n");
     return kExitFailure;
   }
   return kExitOk;
@@ -189,7 +202,8 @@ void AddFirmwareCommands(CLI::App& app, CommandContext& context) {
   scan->add_option("--engine", options->engine,
                    "Pattern engine: best (Hyperscan when built in) or portable")
       ->check(CLI::IsMember({"best", "portable"}));
-  scan->add_option("--threads", options->threads, "Files scanned in parallel (default 2)");
+  scan->add_option("--threads", options->threads, "Files scanned in parallel (default 2, 1 to 64)")
+      ->check(CLI::Range(1U, 64U));
   scan->add_flag("--no-pattern-cache", options->no_pattern_cache,
                  "Compile the pattern databases instead of loading them from\n"
                  "$XDG_CACHE_HOME/provisio (or ~/.cache/provisio), where they are kept otherwise");

@@ -1,5 +1,6 @@
 #include "cli/firmware_command.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -84,6 +85,15 @@ TEST_F(FirmwareCommandTest, ExitsThreeOnFindingsZeroWhenCleanOneWhenUnreadable) 
   EXPECT_NE(out_.find("findings: none"), std::string::npos) << out_;
   EXPECT_EQ(Scan((dir_ / "missing.tar").string()), kExitFailure);
   EXPECT_NE(err_.find("provisio firmware scan:"), std::string::npos);
+}
+
+TEST_F(FirmwareCommandTest, RefusesPipesAndCharacterDevicesInsteadOfReadingForever) {
+  ASSERT_EQ(mkfifo((dir_ / "fifo").c_str(), 0600), 0);
+  for (const std::string& image : {(dir_ / "fifo").string(), std::string("/dev/zero")}) {
+    SCOPED_TRACE(image);
+    EXPECT_EQ(Scan(image), kExitFailure);
+    EXPECT_NE(err_.find("not a regular file or block device"), std::string::npos) << err_;
+  }
 }
 
 TEST_F(FirmwareCommandTest, WritesSarifSbomJsonAndEvidence) {

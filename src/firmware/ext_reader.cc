@@ -1,6 +1,6 @@
 // ext2/3/4 through libext2fs (e2fsprogs). libext2fs reads through an I/O
 // manager that wants a file name, so the filesystem's bytes are copied into
-// a private temporary folder (0700, removed afterwards); nothing from inside
+// a private temporary folder (0700, unlinked once written); nothing from inside
 // the image is ever written to disk under its own name.
 #include <fcntl.h>
 #include <unistd.h>
@@ -19,7 +19,10 @@
 namespace provisio::firmware {
 namespace {
 
-// A private temporary copy that removes itself.
+// A private temporary copy that removes itself. Its name is unlinked as
+// soon as the copy is written and libext2fs reads it through
+// /proc/self/fd/N, so a scan killed midway (SIGTERM, SIGKILL) leaves no
+// file behind; without /proc the named file stays until the destructor.
 class TempImage {
  public:
   explicit TempImage(std::string_view data) {
@@ -30,32 +33,45 @@ class TempImage {
       return;
     dir_ = pattern;
     path_ = dir_ + "/fs.img";
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd_ < 0)
       return;
     std::size_t done = 0;
     while (done < data.size()) {
-      const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
       if (n <= 0)
         break;
       done += static_cast<std::size_t>(n);
     }
-    ok_ = ::close(fd) == 0 && done == data.size();
+    ok_ = done == data.size();
+    const std::string by_descriptor = "/proc/self/fd/" + std::to_string(fd_);
+    if (ok_ && ::access(by_descriptor.c_str(), R_OK) == 0) {
+      RemoveFolder();
+      path_ = by_descriptor;
+    }
   }
   TempImage(const TempImage&) = delete;
   TempImage& operator=(const TempImage&) = delete;
   ~TempImage() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
+    if (fd_ >= 0)
+      ::close(fd_);
+    RemoveFolder();
   }
   bool ok() const { return ok_; }
   const std::string& path() const { return path_; }
 
  private:
+  void RemoveFolder() {
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+      dir_.clear();
+    }
+  }
+
   std::string dir_;
   std::string path_;
+  int fd_ = -1;
   bool ok_ = false;
 };
 

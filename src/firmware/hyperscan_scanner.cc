@@ -266,7 +266,9 @@ Result<std::unique_ptr<PatternScanner>> MakeHyperscanScanner(
     }
     return Fail(ErrorCode::kInvalidArgument, message);
   }
-  if (!cache.empty() && !std::filesystem::exists(cache))
+  // An unreadable cache folder ($HOME of another user) only costs the compile.
+  std::error_code cache_error;
+  if (!cache.empty() && !std::filesystem::exists(cache, cache_error) && !cache_error)
     StoreCached(cache, database);
   hs_scratch_t* scratch = nullptr;
   if (hs_alloc_scratch(database, &scratch) != HS_SUCCESS) {
