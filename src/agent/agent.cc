@@ -224,6 +224,7 @@ Result<CheckResult> Agent::Check() {
                             "; downgrade refused";
     result.rejections.push_back(why);
     result.summary = "up to date (" + running.version + "); " + why;
+    result.refused = true;
     Report("rejected", why, {{"target", newest->target_name}, {"version", newest->version}}, true);
     return result;
   }
@@ -233,6 +234,7 @@ Result<CheckResult> Agent::Check() {
                             " below the anti-rollback counter " + std::to_string(*counter);
     result.rejections.push_back(why);
     result.summary = "refused " + newest->version + ": " + why;
+    result.refused = true;
     Report("rejected", why, {{"target", newest->target_name}, {"version", newest->version}}, true);
     return result;
   }
@@ -320,6 +322,10 @@ Result<std::string> Agent::Install(bool respect_policy) {
     return Fail(check.error());
   }
   if (!check->candidate) {
+    if (check->refused) {
+      // A refusal is a failure for the caller (`install`, `run --once` exit 1).
+      return Fail(ErrorCode::kVerification, check->summary);
+    }
     return check->summary;
   }
   const AvailableUpdate update = *check->candidate;

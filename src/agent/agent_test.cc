@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <map>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -159,6 +161,44 @@ TEST_F(AgentTest, RefusesImagesBelowTheAntiRollbackCounter) {
   ASSERT_TRUE(check.has_value());
   EXPECT_FALSE(check->candidate.has_value());
   EXPECT_NE(check->summary.find("below the anti-rollback counter"), std::string::npos);
+}
+
+TEST_F(AgentTest, InstallAndRunFailWhenTheNewestUpdateIsRefused) {
+  // `install` and `run --once` exit 1 on a refused update (docs/agent.md):
+  // the library reports the refusal as a failure, not as a summary.
+  struct Case {
+    std::string version;
+    std::uint64_t security_version;
+    std::string why;
+  };
+  const std::vector<Case> cases = {{"3.0.0", 0, "below the anti-rollback counter"},
+                                   {"0.9.0", 1, "downgrade refused"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.version);
+    source_ = FakeUpdateSource();
+    source_.Publish(c.version, c.security_version);
+
+    Result<std::string> installed = agent_->Install(false);
+    Result<std::string> round = agent_->RunOnce();
+
+    ASSERT_FALSE(installed.has_value()) << *installed;
+    EXPECT_EQ(installed.error().code(), ErrorCode::kVerification);
+    EXPECT_NE(installed.error().message().find(c.why), std::string::npos)
+        << installed.error().message();
+    ASSERT_FALSE(round.has_value()) << *round;
+    EXPECT_EQ(round.error().code(), ErrorCode::kVerification);
+    EXPECT_FALSE(agent_->Status()->pending.has_value());
+  }
+}
+
+TEST_F(AgentTest, NothingNewIsNotAFailure) {
+  source_.Publish("1.0.0", 1);
+  source_.Publish("5.0.0", 9, "camera");
+
+  Result<std::string> installed = agent_->Install(false);
+
+  ASSERT_TRUE(installed.has_value()) << installed.error().message();
+  EXPECT_NE(installed->find("up to date"), std::string::npos) << *installed;
 }
 
 TEST_F(AgentTest, FailedHealthCheckRollsBackAndKeepsTheCounter) {

@@ -190,10 +190,11 @@ TEST_F(AgentEndToEndTest, InstallsUpdatesAndRefusesWhatItMust) {
 
   // A newer version number with an older security version is a downgrade.
   Publish("2.1.0", 1);
+  // Refused: exit 1, as the help and docs/agent.md say.
   ProgramResult downgrade = RunAgent(device, {"install"});
-  EXPECT_EQ(downgrade.status, 0);
-  EXPECT_NE(downgrade.out.find("below the anti-rollback counter"), std::string::npos)
-      << downgrade.out;
+  EXPECT_EQ(downgrade.status, 1);
+  EXPECT_NE(downgrade.err.find("below the anti-rollback counter"), std::string::npos)
+      << downgrade.err;
   EXPECT_TRUE(Status(device)["pending"].is_null());
 
   // A tampered image on the mirror is refused and nothing is marked bootable.

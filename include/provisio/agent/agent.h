@@ -90,6 +90,9 @@ struct CheckResult {
   std::optional<AvailableUpdate> candidate;  // Acceptable and newer than running.
   std::string summary;                       // "up to date", "2.0.0 available", ...
   std::vector<std::string> rejections;       // Targets refused, with reasons.
+  // The newest target for this hardware was refused (older than the running
+  // version, or its security_version is below the anti-rollback counter).
+  bool refused = false;
   bool security_update = false;
 };
 
@@ -115,7 +118,9 @@ class Agent {
 
   // Installs the candidate into the inactive slot and marks it pending.
   // With `respect_policy`, the user's policy may postpone or forbid it
-  // (returns the reason); without, the user asked explicitly.
+  // (returns the reason); without, the user asked explicitly. Returns a
+  // summary when there is nothing newer; fails with kVerification when the
+  // newest target was refused (CheckResult::refused) or fails verification.
   Result<std::string> Install(bool respect_policy);
 
   // The (simulated) bootloader at power-on: gives a pending slot a trial
