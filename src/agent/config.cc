@@ -1,5 +1,9 @@
 #include "provisio/agent/config.h"
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 #include "formats/document.h"
 #include "provisio/core/files.h"
 
@@ -88,6 +92,24 @@ class ConfigReader {
     return it->get<std::int64_t>();
   }
 
+  // Refuses a key of `object` (at `pointer`) not in `known`, at its position.
+  Result<void> OnlyKeys(const Json& object,
+                        const std::string& pointer,
+                        std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string names;
+        for (std::string_view name : known) {
+          names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
+        }
+        return Fail(ErrorCode::kParse, doc_.Where(pointer + "/" + formats::PointerSegment(key)) +
+                                           ": unknown setting '" + key + "' in '" +
+                                           pointer.substr(1) + "' (allowed: " + names + ")");
+      }
+    }
+    return {};
+  }
+
  private:
   const Document& doc_;
   std::filesystem::path base_dir_;
@@ -131,7 +153,8 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text,
       known = known || key == k;
     }
     if (!known) {
-      return Fail(ErrorCode::kParse, std::string(source_name) + ": unknown setting '" + key +
+      return Fail(ErrorCode::kParse, doc->Where("/" + formats::PointerSegment(key)) +
+                                         ": unknown setting '" + key +
                                          "' (see docs/agent.md for the settings)");
     }
   }
@@ -146,10 +169,11 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text,
     }
     *field = *value;
   }
-  for (const std::string* url : {&config.metadata_url, &config.targets_url}) {
+  for (auto [url, key] : {std::pair{&config.metadata_url, "metadata_url"},
+                          std::pair{&config.targets_url, "targets_url"}}) {
     if (!IsHttpUrl(*url)) {
-      return Fail(ErrorCode::kParse,
-                  std::string(source_name) + ": '" + *url + "' must be an http:// or https:// URL");
+      return Fail(ErrorCode::kParse, doc->Where(std::string("/") + key) + ": '" + *url +
+                                         "' must be an http:// or https:// URL");
     }
   }
   for (auto [field, key, required] :
@@ -171,6 +195,9 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text,
   if (slots == root.end() || !slots->is_object()) {
     return Fail(ErrorCode::kParse,
                 doc->Where("/slots") + ": 'slots' must be an object with paths 'a' and 'b'");
+  }
+  if (Result<void> known = reader.OnlyKeys(*slots, "/slots", {"a", "b"}); !known) {
+    return Fail(known.error());
   }
   Result<std::filesystem::path> a = reader.Path(*slots, "/slots", "a", true);
   Result<std::filesystem::path> b = a ? reader.Path(*slots, "/slots", "b", true) : a;
@@ -208,6 +235,9 @@ Result<AgentConfig> ParseAgentConfig(std::string_view text,
   if (notify != root.end()) {
     if (!notify->is_object()) {
       return Fail(ErrorCode::kParse, doc->Where("/notify") + ": 'notify' must be an object");
+    }
+    if (Result<void> known = reader.OnlyKeys(*notify, "/notify", {"command", "http_url"}); !known) {
+      return Fail(known.error());
     }
     Result<std::vector<std::string>> command = reader.Argv(*notify, "/notify", "command");
     Result<std::string> url =

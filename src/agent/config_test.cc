@@ -37,11 +37,15 @@ TEST(ParseAgentConfigTest, ErrorsNameTheFieldAndPosition) {
   };
   const Case cases[] = {
       {"empty hardware id", "\"plug-v1\"", "\"\"", "agent.json:5:3: 'hardware_id'"},
-      {"bad url", "http://127.0.0.1:8080/metadata", "ftp://x", "must be an http"},
+      {"bad url", "http://127.0.0.1:8080/metadata", "ftp://x",
+       "agent.json:2:3: 'ftp://x' must be an http"},
+      {"unknown slot", "\"b\": \"slot-b.img\"", "\"c\": \"slot-b.img\"",
+       "agent.json:6:32: unknown setting 'c' in 'slots'"},
       {"same slots", "\"slot-b.img\"", "\"slot-a.img\"", "are the same path"},
       {"attempts range", "\"max_boot_attempts\": 2", "\"max_boot_attempts\": 0",
        "'max_boot_attempts' must be an integer from 1"},
-      {"unknown key", "\"max_boot_attempts\"", "\"max_boot_attempt\"", "unknown setting"},
+      {"unknown key", "\"max_boot_attempts\"", "\"max_boot_atempts\"",
+       "agent.json:10:3: unknown setting 'max_boot_atempts'"},
       {"bad json", "\"slots\": {", "\"slots\": [", "agent.json:6:"},
   };
   for (const Case& c : cases) {
