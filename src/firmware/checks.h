@@ -2,6 +2,7 @@
 // Checker serves all scanning threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,16 +46,23 @@ class Checker {
   void CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const;
   void CheckMetadata(const ExtractedFile& file, FileResults* results) const;
   void CheckWebPasswords(const ExtractedFile& file, FileResults* results) const;
-  // Which list holds the password of `hash` (empty when none within `budget`).
+  // Which list holds the password of `hash` (empty when none within
+  // `budget`). Sets *out_of_time when the scan's try budget ran out first.
   std::string FindPassword(const std::string& user,
                            const std::string& hash,
-                           const CandidateBudget& budget) const;
+                           const CandidateBudget& budget,
+                           bool* out_of_time) const;
+  // Takes `micros` from the scan's password-try budget; false when spent.
+  bool SpendTryBudget(std::uint64_t micros) const;
 
   std::unique_ptr<PatternScanner> binary_;
   std::unique_ptr<PatternScanner> text_;
   std::vector<std::string> default_passwords_;
   std::vector<std::string> common_passwords_;
   std::vector<std::string> frequent_passwords_;
+  std::uint64_t try_budget_micros_ = 0;
+  // Shared by the scanning threads.
+  mutable std::atomic<std::uint64_t> try_micros_spent_{0};
 };
 
 // Whether `hash` (crypt(3) format) is the hash of `password`, via libxcrypt.

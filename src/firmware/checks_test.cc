@@ -588,6 +588,27 @@ TEST(CheckerTest, ChecksWebServerPasswordFiles) {
   }
 }
 
+TEST(CheckerTest, StopsPasswordTriesWhenTheScansBudgetIsSpent) {
+  AnalyzerOptions options;
+  options.password_lists = DefaultPasswordListDir();
+  // Enough for about three sha512crypt tries in the whole scan.
+  options.password_try_budget_micros = 3 * 2200;
+  auto checker = Checker::Create(options);
+  ASSERT_TRUE(checker) << checker.error().message();
+  // "root" is the account name: found on the first try.
+  const std::string first = "root:" + Hash("$6$", "root") + ":19000::::::\n";
+  // Needs more tries than are left.
+  const std::string second = "admin:" + Hash("$6$", "changeme") + ":19000::::::\n";
+  FileResults results;
+  (*checker)->CheckFile(File("/etc/shadow", first + second), &results);
+  ASSERT_EQ(results.findings.size(), 2U);
+  EXPECT_EQ(results.findings[0].rule_id, "FW-DEFAULT-PASSWORD");
+  EXPECT_EQ(results.findings[1].rule_id, "FW-FIXED-PASSWORD-HASH");
+  EXPECT_NE(results.findings[1].message.find("budget for password tries was spent"),
+            std::string::npos)
+      << results.findings[1].message;
+}
+
 TEST(CheckerTest, SkipsPasswordTriesOnHashesTooCostlyForADevice) {
   auto checker = MakeChecker();
   const struct {

@@ -30,6 +30,11 @@ struct AnalyzerOptions {
   // Folder with default-passwords.txt and common-passwords.txt (one
   // password per line). Empty: no hash cracking, only structural checks.
   std::filesystem::path password_lists;
+  // The most CPU time the password tries of one scan may take, in estimated
+  // microseconds (one sha512crypt try counts 2200, a yescrypt try 27000):
+  // a shadow file of thousands of slow hashes cannot stall the scan. Hashes
+  // met after it is spent are reported without tries, and say so.
+  std::uint64_t password_try_budget_micros = 60'000'000;
   unsigned threads = 2;  // Files scanned in parallel.
   ScannerEngine engine = ScannerEngine::kBest;
   // SHA-256 of the whole image into ScanReport::image_sha256 (JSON, SARIF,
