@@ -34,7 +34,7 @@ struct AnalyzerOptions {
   // microseconds (one sha512crypt try counts 2200, a yescrypt try 27000):
   // a shadow file of thousands of slow hashes cannot stall the scan. Hashes
   // met after it is spent are reported without tries, and say so.
-  std::uint64_t password_try_budget_micros = 60'000'000;
+  std::uint64_t password_try_budget_micros = 20'000'000;
   unsigned threads = 2;  // Files scanned in parallel.
   ScannerEngine engine = ScannerEngine::kBest;
   // SHA-256 of the whole image into ScanReport::image_sha256 (JSON, SARIF,
