@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -94,6 +96,58 @@ TEST(AnalyzerTest, ThreadsChangeNothingButTheTime) {
     else
       EXPECT_EQ(seen, first);
   }
+}
+
+// Builds a tree under a fresh folder, runs `pack` in it (which writes
+// ../out) and returns what it wrote; empty when a tool is missing.
+std::string PackTree(const std::vector<std::pair<std::string, std::string>>& files,
+                     const std::string& pack) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("provisio_analyzer_pack_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "root");
+  for (const auto& [name, content] : files) {
+    fs::create_directories((dir / "root" / name).parent_path());
+    std::ofstream(dir / "root" / name, std::ios::binary) << content;
+  }
+  const std::string command =
+      "cd '" + (dir / "root").string() + "' && (" + pack + ") >/dev/null 2>&1";
+  std::string out;
+  if (std::system(command.c_str()) == 0)
+    out = ReadFile(dir / "out").value_or("");
+  fs::remove_all(dir);
+  return out;
+}
+
+using Located = std::multiset<std::tuple<std::string, std::string, std::string>>;
+
+Located FindingsOf(const std::string& image, const std::string& name) {
+  AnalyzerOptions options;
+  auto report = ScanBuffer(image, name, options);
+  EXPECT_TRUE(report) << report.error().message();
+  Located found;
+  if (report) {
+    for (const Finding& finding : report->findings)
+      found.insert({finding.rule_id, finding.chain, finding.path});
+  }
+  return found;
+}
+
+TEST(AnalyzerTest, ReadsSetuidAndWorldWritableModesFromAZipMadeOnUnix) {
+  const std::string image =
+      PackTree({{"bin/sh", "#!/bin/true\n"}, {"usr/bin/ww", "#!/bin/sh\necho hi\n"}},
+               "chmod 4755 bin/sh && chmod 777 usr/bin/ww && zip -q -r --symlinks ../out.zip . && "
+               "mv ../out.zip ../out");
+  if (image.empty())
+    GTEST_SKIP() << "zip is not installed";
+
+  const Located found = FindingsOf(image, "image.zip");
+
+  const Located expected = {
+      {"FW-SETUID-SHELL", "image.zip > zip@0x0", "/bin/sh"},
+      {"FW-WORLD-WRITABLE-EXEC", "image.zip > zip@0x0", "/usr/bin/ww"},
+  };
+  EXPECT_EQ(found, expected);
 }
 
 }  // namespace

@@ -238,6 +238,40 @@ bool LooksLikeLzma(std::string_view data, std::size_t at) {
   return size_high == 0 || size_high == 0xFFFFFFFFU;
 }
 
+// The Unix modes (type and permission bits) of a zip's members, by the
+// offset of their local header, from the zip's central directory. The
+// streaming reader sees only the local headers, which carry no mode; Info-ZIP
+// on Unix stores it in the upper half of the external attributes. Only the
+// central directory whose end record lies in the last 64 KiB of `data` (a zip
+// starting at data[0]) is read; members made on other hosts get no entry.
+std::map<std::uint64_t, std::uint32_t> ZipUnixModes(std::string_view data) {
+  std::map<std::uint64_t, std::uint32_t> modes;
+  constexpr std::size_t kEndSize = 22;
+  if (data.size() < kEndSize)
+    return modes;
+  const std::size_t lowest =
+      data.size() - kEndSize - std::min<std::size_t>(data.size() - kEndSize, 0xFFFF);
+  for (std::size_t end = data.size() - kEndSize + 1; end-- > lowest;) {
+    if (!StartsWith(data, end, "PK\x05\x06"))
+      continue;
+    const std::uint64_t directory_size = LoadLe32(data, end + 12);
+    const std::uint64_t directory_at = LoadLe32(data, end + 16);
+    if (directory_at + directory_size != end)
+      continue;  // Not this zip's end record (or zip64, or a zip with a prefix).
+    std::size_t at = static_cast<std::size_t>(directory_at);
+    while (at + 46 <= end && StartsWith(data, at, "PK\x01\x02")) {
+      const unsigned host = LoadLe16(data, at + 4) >> 8;
+      const std::uint32_t mode = LoadLe32(data, at + 38) >> 16;
+      if (host == 3 && mode != 0)
+        modes[LoadLe32(data, at + 42)] = mode;
+      at += 46 + std::size_t{LoadLe16(data, at + 28)} + LoadLe16(data, at + 30) +
+            LoadLe16(data, at + 32);
+    }
+    break;
+  }
+  return modes;
+}
+
 }  // namespace
 
 std::string NormalizeImagePath(std::string_view raw, bool* escaped) {
@@ -752,6 +786,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     std::uint64_t names = 0;  // The link count newc gives its first name.
   };
   std::map<std::string, LinkGroup> links;
+  const std::map<std::uint64_t, std::uint32_t> zip_modes =
+      kind == "zip" ? ZipUnixModes(data) : std::map<std::uint64_t, std::uint32_t>{};
   auto emit_with = [&](ExtractedFile file, const LinkGroup& group) {
     file.owner = group.owner;
     file.data = group.owner != nullptr ? std::string_view(*group.owner) : std::string_view();
@@ -781,8 +817,25 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     file.mode = static_cast<std::uint32_t>(archive_entry_mode(entry)) & 07777U;
     file.uid = static_cast<std::uint32_t>(archive_entry_uid(entry));
     const la_int64_t size = archive_entry_size(entry);
-    const auto type = archive_entry_filetype(entry);
+    auto type = archive_entry_filetype(entry);
     const char* hardlink = archive_entry_hardlink(entry);
+    if (const auto unix_mode = header_at >= 0
+                                   ? zip_modes.find(static_cast<std::uint64_t>(header_at))
+                                   : zip_modes.end();
+        unix_mode != zip_modes.end()) {
+      // A zip made on Unix: its central directory has the mode the local
+      // header lacks. A symlink is stored as a file holding its target.
+      const std::uint32_t zip_type = unix_mode->second & 0170000U;
+      if (zip_type == 0120000U && type == AE_IFREG) {
+        type = AE_IFLNK;
+        std::string target(4096, '\0');
+        const la_ssize_t n = archive_read_data(reader, target.data(), target.size());
+        target.resize(static_cast<std::size_t>(std::max<la_ssize_t>(n, 0)));
+        file.link_target = std::move(target);
+      }
+      if (zip_type == 0120000U || (zip_type == 0040000U) == (type == AE_IFDIR))
+        file.mode = unix_mode->second & 07777U;
+    }
     if (header_at >= 0) {
       end = std::max<std::uint64_t>(end,
                                     static_cast<std::uint64_t>(header_at) + 512 +
@@ -792,8 +845,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
       file.kind = ExtractedFile::Kind::kDirectory;
     } else if (type == AE_IFLNK) {
       file.kind = ExtractedFile::Kind::kSymlink;
-      const char* target = archive_entry_symlink(entry);
-      file.link_target = target != nullptr ? target : "";
+      if (const char* target = archive_entry_symlink(entry); target != nullptr)
+        file.link_target = target;
     } else if (type == AE_IFREG || (hardlink != nullptr && type == 0)) {
       file.kind = ExtractedFile::Kind::kRegular;
       if (archive_entry_is_data_encrypted(entry) == 1) {

@@ -409,6 +409,54 @@ TEST(UnpackerTest, NotesEncryptedArchiveEntries) {
   EXPECT_EQ(c.files["/etc/motd"].data, "hello\n");
 }
 
+TEST(UnpackerTest, KeepsTheUnixModesOfZipMembers) {
+  const std::string zip = PackFolder(
+      {{"bin/sh", "#!shell\n"}, {"usr/bin/ww", "echo hi\n"}, {"etc/motd", "hello\n"}}, {},
+      "chmod 4755 bin/sh && chmod 777 usr/bin/ww && chmod 640 etc/motd && ln -s sh bin/ls && "
+      "zip -q -r --symlinks ../out.zip . && mv ../out.zip ../out");
+  if (zip.empty())
+    GTEST_SKIP() << "zip is not installed";
+  // The same zip with its central directory saying "made on FAT": no modes.
+  std::string fat = zip;
+  for (std::size_t at = fat.find("PK\x01\x02"); at != std::string::npos;
+       at = fat.find("PK\x01\x02", at + 1)) {
+    fat[at + 5] = '\0';
+  }
+  struct Case {
+    const char* name;
+    std::string image;
+    bool unix_modes;
+  };
+  const Case cases[] = {
+      {"whole zip", zip, true},
+      {"zip inside raw data", std::string(4099, '\x11') + zip + std::string(777, '\x22'), true},
+      {"zip made on FAT", fat, false},
+  };
+  const Collected plain = UnpackAll(fat);
+  ASSERT_EQ(plain.files.count("/bin/sh"), 1U);
+  const std::uint32_t default_mode = plain.files.at("/bin/sh").mode;
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.name);
+
+    Collected c = UnpackAll(test.image);
+
+    ASSERT_EQ(c.files.count("/bin/sh"), 1U);
+    ASSERT_EQ(c.files.count("/usr/bin/ww"), 1U);
+    ASSERT_EQ(c.files.count("/bin/ls"), 1U);
+    EXPECT_EQ(c.files["/bin/sh"].data, "#!shell\n");
+    if (test.unix_modes) {
+      EXPECT_EQ(c.files["/bin/sh"].mode, 04755U);
+      EXPECT_EQ(c.files["/usr/bin/ww"].mode, 0777U);
+      EXPECT_EQ(c.files["/etc/motd"].mode, 0640U);
+      EXPECT_EQ(c.files["/bin/ls"].kind, ExtractedFile::Kind::kSymlink);
+      EXPECT_EQ(c.files["/bin/ls"].link_target, "sh");
+    } else {
+      EXPECT_EQ(c.files["/usr/bin/ww"].mode, default_mode);
+      EXPECT_EQ(c.files["/bin/ls"].kind, ExtractedFile::Kind::kRegular);
+    }
+  }
+}
+
 TEST(UnpackerTest, DecodesConcatenatedGzipMembersOnceNotFromEveryMember) {
   // Every member offset used to decode all members after it (quadratic).
   const std::string member = Gzip("AAAAAAAAAA");
