@@ -92,9 +92,8 @@ Result<UImageHeader> ParseUImage(std::string_view data) {
   header.header_crc = LoadBe32(data, 4);
   std::string copy(data.substr(0, kUImageHeaderSize));
   std::fill(copy.begin() + 4, copy.begin() + 8, '\0');
-  if (Crc32(copy) != header.header_crc) {
-    return Fail(ErrorCode::kParse, "uImage: header CRC mismatch");
-  }
+  header.computed_header_crc = Crc32(copy);
+  header.header_crc_ok = header.computed_header_crc == header.header_crc;
   header.time = LoadBe32(data, 8);
   header.data_size = LoadBe32(data, 12);
   header.load_address = LoadBe32(data, 16);
@@ -104,8 +103,10 @@ Result<UImageHeader> ParseUImage(std::string_view data) {
   header.arch = static_cast<std::uint8_t>(data[29]);
   header.type = static_cast<std::uint8_t>(data[30]);
   header.compression = CompressionFromByte(static_cast<std::uint8_t>(data[31]));
+  bool printable_name = true;
   for (std::size_t i = 32; i < kUImageHeaderSize && data[i] != '\0'; ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
+    printable_name = printable_name && c >= 0x20 && c < 0x7F;
     header.name.push_back(c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '?');
   }
   const std::uint64_t available = data.size() - kUImageHeaderSize;
@@ -113,7 +114,21 @@ Result<UImageHeader> ParseUImage(std::string_view data) {
   const std::string_view payload =
       data.substr(kUImageHeaderSize,
                   static_cast<std::size_t>(std::min<std::uint64_t>(header.data_size, available)));
-  header.data_crc_ok = !header.truncated && Crc32(payload) == header.data_crc;
+  header.computed_data_crc = Crc32(payload);
+  header.data_crc_ok = !header.truncated && header.computed_data_crc == header.data_crc;
+  if (!header.header_crc_ok) {
+    // The magic alone is not enough (U-Boot's own code holds it as a
+    // constant; a zeroed header has a "matching" CRC of its empty payload):
+    // a damaged header must still describe a payload that is there. The
+    // ranges are wider than U-Boot's tables (IH_OS_*, IH_ARCH_*, IH_TYPE_*;
+    // 0 is "invalid" in each).
+    const bool plausible = header.os >= 1 && header.os <= 40 && header.arch >= 1 &&
+                           header.arch <= 40 && header.type >= 1 && header.type <= 64 &&
+                           header.compression != UImageCompression::kUnknown && printable_name;
+    if (header.truncated || header.data_size == 0 || (!header.data_crc_ok && !plausible)) {
+      return Fail(ErrorCode::kParse, "uImage: header CRC mismatch and implausible header fields");
+    }
+  }
 
   if (header.type == 4) {
     // Multi-file: a zero-terminated table of big-endian sizes, then the
@@ -173,7 +188,8 @@ Result<TrxHeader> ParseTrx(std::string_view data) {
   header.truncated = header.length > data.size();
   const std::uint64_t end = std::min<std::uint64_t>(header.length, data.size());
   if (!header.truncated) {
-    header.crc_ok = TrxCrc(data.substr(12, header.length - 12)) == header.crc;
+    header.computed_crc = TrxCrc(data.substr(12, header.length - 12));
+    header.crc_ok = header.computed_crc == header.crc;
   }
   std::vector<std::uint64_t> offsets;
   for (std::size_t i = 0; i < count; ++i) {

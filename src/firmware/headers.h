@@ -36,16 +36,24 @@ struct UImageHeader {
   std::uint8_t type = 0;  // 2 kernel, 3 ramdisk, 4 multi-file, 5 firmware, 6 script, 7 filesystem
   UImageCompression compression = UImageCompression::kNone;
   std::string name;  // Up to 32 bytes, NUL stripped, non-printable bytes replaced by '?'.
+  // A damaged header is still evidence worth scanning: see ParseUImage.
+  bool header_crc_ok = false;
+  std::uint32_t computed_header_crc = 0;
   bool data_crc_ok = false;
-  bool truncated = false;  // The payload extends past the end of the input.
+  std::uint32_t computed_data_crc = 0;  // Of the payload bytes present.
+  bool truncated = false;               // The payload extends past the end of the input.
   // For multi-file images (type 4): the sub-images' offsets and sizes,
   // relative to the start of the header.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> parts;
 };
 
 // Parses the header at the start of `data`. Fails with kParse when the magic
-// or the header CRC is wrong. A wrong data CRC or a truncated payload is not
-// a failure: see data_crc_ok and truncated.
+// is wrong, or when the header CRC is wrong and the header does not look like
+// a damaged uImage either: a non-empty payload present in full, and a
+// matching data CRC or every field in its known range (OS, architecture,
+// type, compression, a printable name). A wrong header or
+// data CRC or a truncated payload is otherwise not a failure: see
+// header_crc_ok, data_crc_ok and truncated.
 Result<UImageHeader> ParseUImage(std::string_view data);
 
 // "none", "gzip", ...
@@ -60,6 +68,7 @@ struct TrxHeader {
   std::uint16_t version = 0;  // 1 (three partitions) or 2 (four).
   std::size_t header_size = 0;
   bool crc_ok = false;
+  std::uint32_t computed_crc = 0;  // Set when not truncated.
   bool truncated = false;
   // Partitions as (offset, size) relative to the header, in order, empty
   // partitions left out; each lies inside [header_size, length).

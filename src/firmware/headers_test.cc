@@ -59,15 +59,65 @@ TEST(UImageTest, ParsesHeaderAndVerifiesDataCrc) {
   ASSERT_TRUE(header) << header.error().message();
   EXPECT_EQ(header->name, "kernel");
   EXPECT_EQ(header->data_size, 13U);
+  EXPECT_TRUE(header->header_crc_ok);
   EXPECT_TRUE(header->data_crc_ok);
   EXPECT_FALSE(header->truncated);
   ASSERT_EQ(header->parts.size(), 1U);
   EXPECT_EQ(header->parts[0], std::make_pair(std::uint64_t{64}, std::uint64_t{13}));
 }
 
-TEST(UImageTest, RejectsHeaderWithWrongCrc) {
+TEST(UImageTest, AcceptsADamagedHeaderOnlyWhenItStillDescribesItsPayload) {
+  struct Case {
+    const char* name;
+    std::size_t at;  // The header byte that is changed (the stored CRC stays).
+    char value;
+    bool damage_payload;
+    bool accepted;
+  };
+  const Case cases[] = {
+      {"name changed, data CRC matches", 40, 'X', false, true},
+      {"time changed, data CRC wrong but fields plausible", 8, 0x11, true, true},
+      {"type out of range, data CRC matches", 30, '\x7F', false, true},
+      {"type out of range, data CRC wrong", 30, '\x7F', true, false},
+      {"unknown compression, data CRC wrong", 31, '\x33', true, false},
+      {"size beyond the input, data CRC wrong", 12, 0x10, true, false},
+      {"OS 0 (invalid), data CRC wrong", 28, '\0', true, false},
+  };
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.name);
+    std::string image = MakeUImage("payload bytes");
+    const std::uint32_t stored_crc =
+        Crc32(image.substr(0, 4) + std::string(4, '\0') + image.substr(8, 56));
+    image[test.at] = test.value;
+    if (test.damage_payload)
+      image.back() = '!';
+
+    auto header = ParseUImage(image);
+
+    ASSERT_EQ(static_cast<bool>(header), test.accepted);
+    if (!header)
+      continue;
+    EXPECT_FALSE(header->header_crc_ok);
+    EXPECT_EQ(header->header_crc, stored_crc);
+    std::string zeroed = image.substr(0, 64);
+    zeroed.replace(4, 4, std::string(4, '\0'));
+    EXPECT_EQ(header->computed_header_crc, Crc32(zeroed));
+    EXPECT_NE(header->computed_header_crc, header->header_crc);
+    EXPECT_EQ(header->data_crc_ok, !test.damage_payload);
+    EXPECT_EQ(header->computed_data_crc, Crc32(image.substr(64)));
+  }
+}
+
+TEST(UImageTest, RejectsAZeroedHeaderWhoseEmptyPayloadMatchesItsCrc) {
+  // Just the magic, then zeros (a TRX's placeholder kernel partition).
+  const std::string image = std::string("\x27\x05\x19\x56", 4) + std::string(200, '\0');
+
+  EXPECT_FALSE(ParseUImage(image));
+}
+
+TEST(UImageTest, RejectsWrongMagic) {
   std::string image = MakeUImage("payload");
-  image[40] = 'X';
+  image[0] = 0x28;
 
   EXPECT_FALSE(ParseUImage(image));
 }

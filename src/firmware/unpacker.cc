@@ -997,11 +997,18 @@ std::uint64_t Unpacker::ReadUImage(const std::shared_ptr<const std::string>& own
   auto header = ParseUImage(data);
   if (!header)
     return 0;
+  if (!header->header_crc_ok) {
+    Note(chain, "uImage '" + header->name + "' header CRC mismatch: the header says " +
+                    FormatHex(header->header_crc) + ", its bytes give " +
+                    FormatHex(header->computed_header_crc) + "; unpacked anyway");
+  }
   if (header->truncated) {
     Note(chain, "uImage '" + header->name + "' payload truncated: header says " +
                     std::to_string(header->data_size) + " bytes");
   } else if (!header->data_crc_ok) {
-    Note(chain, "uImage '" + header->name + "' data CRC mismatch; unpacked anyway");
+    Note(chain, "uImage '" + header->name + "' data CRC mismatch: the header says " +
+                    FormatHex(header->data_crc) + ", the payload gives " +
+                    FormatHex(header->computed_data_crc) + "; unpacked anyway");
   }
   std::size_t index = 0;
   for (const auto& [offset, size] : header->parts) {
@@ -1035,7 +1042,8 @@ std::uint64_t Unpacker::ReadTrx(const std::shared_ptr<const std::string>& owner,
   if (header->truncated) {
     Note(chain, "TRX image truncated: header says " + std::to_string(header->length) + " bytes");
   } else if (!header->crc_ok) {
-    Note(chain, "TRX CRC mismatch; unpacked anyway");
+    Note(chain, "TRX CRC mismatch: the header says " + FormatHex(header->crc) +
+                    ", the image gives " + FormatHex(header->computed_crc) + "; unpacked anyway");
   }
   std::size_t index = 0;
   for (const auto& [offset, size] : header->partitions) {

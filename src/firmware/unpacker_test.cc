@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
+#include "firmware/headers.h"
 #include "provisio/firmware/analyzer.h"
 
 namespace provisio::firmware {
@@ -391,6 +392,51 @@ TEST(UnpackerTest, ReadsEachPartOfAMultiFileUImageByItsOwnMagic) {
 
   ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
   EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > uimage@0x0#1 > gzip@0x0 > tar@0x0");
+}
+
+TEST(UnpackerTest, UnpacksAUImageWithADamagedHeaderOrPayloadAndNotesTheCrcs) {
+  const std::string tar = MakeArchive({{"etc/shadow", "root::19000:0:99999:7:::\n"}}, false);
+  auto be32 = [](std::string& s, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      s[at + static_cast<std::size_t>(i)] = static_cast<char>(v >> (24 - 8 * i));
+  };
+  std::string header(64, '\0');
+  be32(header, 0, kUImageMagic);
+  be32(header, 12, static_cast<std::uint32_t>(tar.size()));
+  be32(header, 24, Crc32(tar));
+  header[28] = 5;  // Linux
+  header[29] = 2;  // ARM
+  header[30] = 3;  // ramdisk
+  header.replace(32, 6, "rootfs");
+  be32(header, 4, Crc32(header));
+  struct Case {
+    const char* name;
+    std::size_t at;  // The byte of the image that is changed.
+    const char* note;
+  };
+  const Case cases[] = {
+      {"header", 8, "uImage 'rootfs' header CRC mismatch: the header says "},
+      {"payload", 64 + tar.find("19000"), "uImage 'rootfs' data CRC mismatch: the header says "},
+  };
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.name);
+    std::string image = header + tar;
+    image[test.at] = '\x5A';
+    auto parsed = ParseUImage(image);
+    ASSERT_TRUE(parsed);
+    const std::string expected = test.at < 64
+                                     ? FormatHex(parsed->header_crc) + ", its bytes give " +
+                                           FormatHex(parsed->computed_header_crc)
+                                     : FormatHex(parsed->data_crc) + ", the payload gives " +
+                                           FormatHex(parsed->computed_data_crc);
+
+    Collected c = UnpackAll(image);
+
+    ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+    EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > uimage@0x0 > tar@0x0");
+    EXPECT_TRUE(AnyNoteContains(c, test.note + expected + "; unpacked anyway"));
+    EXPECT_EQ(c.notes.size(), 1U);
+  }
 }
 
 TEST(UnpackerTest, NotesEncryptedArchiveEntries) {
