@@ -133,6 +133,24 @@ Located FindingsOf(const std::string& image, const std::string& name) {
   return found;
 }
 
+TEST(AnalyzerTest, ReportsWhatANestedUncompressedArchiveHoldsOnceAtTheMembersPath) {
+  const std::string image = PackTree(
+      {{"in/k.conf", "aws_key=AKIAABCDEFGHIJKLMNOP\n"}, {"in/other.txt", "nothing here\n"}},
+      "mkdir -p data && tar -cf data/plain.tar -C in k.conf other.txt && "
+      "(cd in && find . | cpio -o -H newc --quiet > ../data/a.cpio) && "
+      "chmod 777 data/plain.tar && tar -cf ../out data");
+  ASSERT_FALSE(image.empty()) << "tar or cpio failed";
+
+  const Located found = FindingsOf(image, "image.tar");
+
+  const Located expected = {
+      {"FW-API-TOKEN", "image.tar > tar@0x0 > /data/plain.tar > tar@0x0", "/k.conf"},
+      {"FW-API-TOKEN", "image.tar > tar@0x0 > /data/a.cpio > cpio@0x0", "/k.conf"},
+      {"FW-WORLD-WRITABLE-EXEC", "image.tar > tar@0x0", "/data/plain.tar"},
+  };
+  EXPECT_EQ(found, expected);
+}
+
 TEST(AnalyzerTest, ReadsSetuidAndWorldWritableModesFromAZipMadeOnUnix) {
   const std::string image =
       PackTree({{"bin/sh", "#!/bin/true\n"}, {"usr/bin/ww", "#!/bin/sh\necho hi\n"}},

@@ -346,10 +346,36 @@ bool Unpacker::CountFile(std::string_view chain) {
 void Unpacker::EmitFile(ExtractedFile file, unsigned depth) {
   if (!CountFile(file.chain))
     return;
-  sink_(file);
-  if (file.kind == ExtractedFile::Kind::kRegular && !file.data.empty()) {
-    UnpackFileContents(file, depth);
+  if (file.kind != ExtractedFile::Kind::kRegular || file.data.empty()) {
+    sink_(std::move(file));
+    return;
   }
+  // A file that is an archive or file system (an uncompressed tar, cpio,
+  // squashfs, ...) is handed over after its members. Its bytes were then
+  // scanned as those members (or as the raw pieces between them): it keeps
+  // its name and metadata for the checks but not those bytes, so that what
+  // it holds is reported once, at the member's path. Bytes after the
+  // container's end are scanned as raw data, as the carver does.
+  const std::uint64_t claimed = UnpackFileContents(file, depth);
+  if (claimed == 0) {
+    sink_(std::move(file));
+    return;
+  }
+  const std::string_view data = file.data;
+  std::shared_ptr<const std::string> owner = std::move(file.owner);
+  ExtractedFile rest;
+  if (claimed < data.size()) {
+    rest.kind = ExtractedFile::Kind::kRaw;
+    rest.path = "(raw)";
+    rest.chain = file.chain + " > " + file.path;
+    rest.base_offset = claimed;
+    rest.owner = owner;
+    rest.data = data.substr(static_cast<std::size_t>(claimed));
+  }
+  file.data = std::string_view();
+  sink_(std::move(file));
+  if (!rest.data.empty())
+    sink_(std::move(rest));
 }
 
 void Unpacker::Unpack(std::shared_ptr<const std::string> image, std::string_view name) {
@@ -559,7 +585,7 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
   return Probe::kFound;
 }
 
-void Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
+std::uint64_t Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
   const std::string_view data = file.data;
   std::size_t at = std::string_view::npos;
   for (const std::size_t candidate : {std::size_t{0}, std::size_t{257}, std::size_t{1080}}) {
@@ -573,12 +599,22 @@ void Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
     }
   }
   if (at == std::string_view::npos)
-    return;
+    return 0;
   Region region;
+  const bool limited_before = budget_exhausted_ || files_exhausted_;
   // A compressed file is decoded into the file it stands for (see Decompress).
   whole_file_ = at == 0 ? &file : nullptr;
-  (void)TryContainer(file.owner, data, at, file.chain + " > " + file.path, depth, &region);
+  const Probe probe =
+      TryContainer(file.owner, data, at, file.chain + " > " + file.path, depth, &region);
   whole_file_ = nullptr;
+  // A compressed stream claims no bytes (region of length 0); a container
+  // cut short by the size or file limits may not have handed over all it
+  // claims, so the file is then scanned whole as well.
+  if (probe != Probe::kFound || region.start != 0 || region.end <= region.start ||
+      (!limited_before && (budget_exhausted_ || files_exhausted_))) {
+    return 0;
+  }
+  return std::min<std::uint64_t>(region.end, data.size());
 }
 
 std::uint64_t Unpacker::Decompress(std::string_view stream,

@@ -65,6 +65,9 @@ class Unpacker {
   // Reserves `bytes` of the total budget; false (and a note) when exhausted.
   bool Reserve(std::uint64_t bytes, std::string_view chain);
   bool CountFile(std::string_view chain);
+  // Passes a file to the sink and unpacks what it holds. A regular file
+  // whose bytes are a container is passed after its members, with `data`
+  // empty (see unpacker.cc); bytes after the container follow as kRaw.
   void EmitFile(ExtractedFile file, unsigned depth);
   const UnpackLimits& limits() const { return limits_; }
   // Where format readers decode file contents (recycled across files).
@@ -97,7 +100,9 @@ class Unpacker {
                      unsigned depth,
                      Region* region);
   // For files from filesystems: unpack only if a container starts at 0.
-  void UnpackFileContents(const ExtractedFile& file, unsigned depth);
+  // Returns how many bytes from the file's start the container claimed and
+  // handed over (as members or raw pieces), 0 when none.
+  std::uint64_t UnpackFileContents(const ExtractedFile& file, unsigned depth);
   bool EnterBlob(std::string_view blob, const std::string& chain, unsigned depth);
 
   // Decodes a compressed stream and carves the result; returns how many

@@ -702,6 +702,74 @@ TEST(UnpackerTest, FindsASecondCpioRightBehindTheFirst) {
   EXPECT_EQ(c.files["/etc/shadow"].chain, "image.bin > cpio@" + FormatHex(first.size()));
 }
 
+// Every piece of data the unpacker hands over, in order.
+std::vector<ExtractedFile> UnpackPieces(const std::string& image) {
+  std::vector<ExtractedFile> pieces;
+  Unpacker unpacker({}, [&](ExtractedFile file) { pieces.push_back(std::move(file)); });
+  unpacker.Unpack(std::make_shared<const std::string>(image), "image.bin");
+  return pieces;
+}
+
+TEST(UnpackerTest, HandsOverTheBytesOfANestedArchiveOnlyAsItsMembers) {
+  const std::string marker = "aws=AKIAABCDEFGHIJKLMNOP";
+  auto holding = [&](const char* name) {
+    return std::vector<Entry>{{"etc/motd", "hello\n"}, {name, marker + " " + name + "\n"}};
+  };
+  const std::string plain_tar = MakeArchive(holding("tar.conf"), false);
+  const std::string cpio = MakeArchive(holding("cpio.conf"), false, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  const std::string tgz = MakeArchive(holding("tgz.conf"), true);
+  const std::string with_tail = MakeArchive(holding("head.conf"), false) + marker + " tail\n";
+  std::string broken = MakeArchive(holding("broken.conf"), false);
+  broken.replace(148, 8, "XXXXXXXX");  // The header checksum: no valid tar.
+  ASSERT_NE(broken.find("ustar"), std::string::npos);
+  const std::string image = MakeArchive({{"data/plain.tar", plain_tar, 0100777},
+                                         {"data/a.cpio", cpio},
+                                         {"data/x.tgz", tgz},
+                                         {"data/tail.tar", with_tail},
+                                         {"data/broken.tar", broken}},
+                                        false);
+
+  const std::vector<ExtractedFile> pieces = UnpackPieces(image);
+
+  // Where each planted line was handed over: exactly once each.
+  std::map<std::string, std::vector<std::string>> seen;
+  for (const ExtractedFile& piece : pieces) {
+    for (std::size_t at = piece.data.find(marker); at != std::string_view::npos;
+         at = piece.data.find(marker, at + 1)) {
+      const std::string_view rest = piece.data.substr(at + marker.size() + 1);
+      seen[std::string(rest.substr(0, rest.find('\n')))].push_back(
+          piece.chain + " > " + piece.path + " @" + FormatHex(piece.base_offset + at));
+    }
+  }
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"tar.conf", {"image.bin > tar@0x0 > /data/plain.tar > tar@0x0 > /tar.conf @0x0"}},
+      {"cpio.conf", {"image.bin > tar@0x0 > /data/a.cpio > cpio@0x0 > /cpio.conf @0x0"}},
+      {"tgz.conf",
+       {"image.bin > tar@0x0 > /data/x.tgz > gzip@0x0 > /data/x.tar > tar@0x0 > /tgz.conf @0x0"}},
+      {"head.conf", {"image.bin > tar@0x0 > /data/tail.tar > tar@0x0 > /head.conf @0x0"}},
+      {"tail",
+       {"image.bin > tar@0x0 > /data/tail.tar > (raw) @" +
+        FormatHex(with_tail.size() - marker.size() - 6)}},
+      {"broken.conf",
+       {"image.bin > tar@0x0 > /data/broken.tar @" + FormatHex(broken.find(marker))}},
+  };
+  EXPECT_EQ(seen, expected);
+  // The archives themselves are still handed over, with their metadata.
+  std::map<std::string, const ExtractedFile*> by_path;
+  for (const ExtractedFile& piece : pieces)
+    by_path[piece.path] = &piece;
+  for (const char* path : {"/data/plain.tar", "/data/a.cpio", "/data/x.tgz", "/data/x.tar",
+                           "/data/tail.tar", "/data/broken.tar"}) {
+    SCOPED_TRACE(path);
+    ASSERT_EQ(by_path.count(path), 1U);
+    EXPECT_EQ(by_path[path]->kind, ExtractedFile::Kind::kRegular);
+  }
+  EXPECT_EQ(by_path["/data/plain.tar"]->mode, 0777U);
+  EXPECT_TRUE(by_path["/data/plain.tar"]->data.empty());
+  EXPECT_EQ(by_path["/data/x.tgz"]->data, tgz);  // Compressed bytes stay scanned.
+  EXPECT_EQ(by_path["/data/broken.tar"]->data, broken);
+}
+
 TEST(UnpackerTest, StopsAtTheFileCountLimit) {
   std::vector<Entry> entries;
   for (int i = 0; i < 50; ++i)
