@@ -257,6 +257,21 @@ struct Session {
   std::unique_ptr<CaseTracker> tracker;
 };
 
+// Opens the case store. Only `open` may create it (kCreate); every other
+// command needs an existing store, so a mistyped --store is an error, not
+// an empty log.
+Result<CaseTracker> OpenStore(const CvdOptions& options,
+                              const Clock& clock,
+                              disclosure::StoreAccess access) {
+  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock, access);
+  if (!tracker && tracker.error().code() == ErrorCode::kNotFound) {
+    return Fail(ErrorCode::kNotFound,
+                tracker.error().message() +
+                    " (check --store or $PROVISIO_CVD_STORE; `provisio cvd open` creates a store)");
+  }
+  return tracker;
+}
+
 // Loads the policy, resolves the time and opens the store.
 Result<Session> Begin(const CvdOptions& options, const Clock& clock) {
   Session session;
@@ -270,7 +285,7 @@ Result<Session> Begin(const CvdOptions& options, const Clock& clock) {
     return Fail(now.error());
   }
   session.now = *now;
-  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
+  Result<CaseTracker> tracker = OpenStore(options, clock, disclosure::StoreAccess::kExisting);
   if (!tracker) {
     return Fail(tracker.error());
   }
@@ -293,7 +308,10 @@ int RunCvdRecord(const CvdOptions& options,
   if (!fields) {
     return Failed(err, command, fields.error());
   }
-  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
+  Result<CaseTracker> tracker =
+      OpenStore(options, clock,
+                options.type == disclosure::EventType::kOpen ? disclosure::StoreAccess::kCreate
+                                                             : disclosure::StoreAccess::kExisting);
   if (!tracker) {
     return Failed(err, command, tracker.error());
   }
@@ -434,7 +452,7 @@ int RunCvdVerify(const CvdOptions& options,
                  const Clock& clock,
                  std::ostream& out,
                  std::ostream& err) {
-  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
+  Result<CaseTracker> tracker = OpenStore(options, clock, disclosure::StoreAccess::kExisting);
   if (!tracker) {
     return Failed(err, "verify", tracker.error());
   }
@@ -461,7 +479,7 @@ int RunCvdExportCsaf(const CvdOptions& options,
                      const Clock& clock,
                      std::ostream& out,
                      std::ostream& err) {
-  Result<CaseTracker> tracker = CaseTracker::Open(options.store, clock);
+  Result<CaseTracker> tracker = OpenStore(options, clock, disclosure::StoreAccess::kExisting);
   if (!tracker) {
     return Failed(err, "export-csaf", tracker.error());
   }
@@ -558,7 +576,8 @@ using Runner = int (*)(const CvdOptions&, const Clock&, std::ostream&, std::ostr
 void AddShared(CLI::App* command, CvdOptions& options) {
   command
       ->add_option("--store", options.store,
-                   "Case store: a SQLite file, or a postgresql://user@host/db URI for a store "
+                   "Case store: a SQLite file (only `open` creates a missing one), or a "
+                   "postgresql://user@host/db URI for a store "
                    "shared by a team (the database must exist; put the password in ~/.pgpass or "
                    "PGPASSWORD rather than the URI)")
       ->envname("PROVISIO_CVD_STORE")

@@ -152,6 +152,41 @@ TEST_F(CvdCommandTest, UnknownTriageOutcomeIsAUsageError) {
   EXPECT_EQ(triage.status, kExitUsage);
 }
 
+TEST_F(CvdCommandTest, ReadingCommandsRefuseAMissingStoreAndCreateNothing) {
+  // A mistyped --store must not look like an empty, intact case log.
+  const std::filesystem::path typo_dir = dir_ / "typo";
+  const std::string missing = (typo_dir / "cases.db").string();
+  const std::vector<std::vector<std::string>> commands = {
+      {"verify"},
+      {"list"},
+      {"list", "--overdue"},
+      {"metrics"},
+      {"show", "CVD-2026-0001"},
+      {"export-csaf", "CVD-2026-0001", "--out", (dir_ / "advisory.json").string()},
+      {"acknowledge", "CVD-2026-0001"},
+  };
+  for (std::vector<std::string> args : commands) {
+    SCOPED_TRACE(args[0]);
+    args.insert(args.end(), {"--store", missing});
+
+    Outcome outcome = CvdWithoutStore(args);
+
+    EXPECT_EQ(outcome.status, kExitFailure) << outcome.out;
+    EXPECT_NE(outcome.err.find("no case store at"), std::string::npos) << outcome.err;
+    EXPECT_EQ(outcome.out, "");
+    EXPECT_FALSE(std::filesystem::exists(typo_dir));
+  }
+}
+
+TEST_F(CvdCommandTest, OpenCreatesTheStoreAndItsFolder) {
+  store_ = (dir_ / "new" / "cases.db").string();
+
+  EXPECT_EQ(OpenCase(), "CVD-2026-0001");
+
+  EXPECT_TRUE(std::filesystem::exists(store_));
+  EXPECT_EQ(Cvd({"verify"}).status, kExitOk);
+}
+
 TEST_F(CvdCommandTest, StoreComesFromTheEnvironmentWhenNotGiven) {
   ASSERT_EQ(::setenv("PROVISIO_CVD_STORE", store_.c_str(), 1), 0);
 

@@ -351,9 +351,15 @@ CaseTracker::CaseTracker(CaseTracker&&) noexcept = default;
 CaseTracker& CaseTracker::operator=(CaseTracker&&) noexcept = default;
 CaseTracker::~CaseTracker() = default;
 
-Result<CaseTracker> CaseTracker::Open(std::string_view location, const Clock& clock) {
+Result<CaseTracker> CaseTracker::Open(std::string_view location,
+                                      const Clock& clock,
+                                      StoreAccess access) {
   if (!sql::IsPostgresLocation(location)) {
     const std::filesystem::path path(location);
+    std::error_code exists_ec;
+    if (access == StoreAccess::kExisting && !std::filesystem::exists(path, exists_ec)) {
+      return Fail(ErrorCode::kNotFound, "no case store at " + path.string());
+    }
     if (path.has_parent_path()) {
       std::error_code ec;
       std::filesystem::create_directories(path.parent_path(), ec);

@@ -381,5 +381,22 @@ TEST_P(CaseTrackerTest, ConcurrentProcessesLoseNoEventAndKeepTheChain) {
   EXPECT_EQ(report->events, 1 + kWriters * kPerWriter);
 }
 
+TEST(CaseTrackerOpenTest, ExistingAccessRefusesAMissingStoreAndCreatesNothing) {
+  TempDir dir;
+  FixedClock clock(At("2026-03-02T09:00:00Z"));
+  const std::filesystem::path missing = dir.path() / "typo" / "cases.db";
+
+  Result<CaseTracker> tracker = CaseTracker::Open(missing.string(), clock, StoreAccess::kExisting);
+
+  ASSERT_FALSE(tracker.has_value());
+  EXPECT_EQ(tracker.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(tracker.error().message().find(missing.string()), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "typo"));
+
+  // The default (kCreate) creates it; then kExisting opens it.
+  ASSERT_TRUE(CaseTracker::Open(missing.string(), clock).has_value());
+  EXPECT_TRUE(CaseTracker::Open(missing.string(), clock, StoreAccess::kExisting).has_value());
+}
+
 }  // namespace
 }  // namespace provisio::disclosure

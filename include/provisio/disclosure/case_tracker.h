@@ -50,6 +50,12 @@ struct ChainVerification {
   std::string problem;                  // Why, for people; empty when ok.
 };
 
+// Whether CaseTracker::Open may create a missing SQLite store.
+enum class StoreAccess {
+  kCreate,    // Create the file and its parent directories when missing.
+  kExisting,  // The store must exist already.
+};
+
 class CaseTracker {
  public:
   // Opens the store at `location` and brings its schema up to date: a
@@ -58,7 +64,12 @@ class CaseTracker {
   // directories when missing. Fails with kUnsupported when the store was
   // written by a newer provisio, kIo when it cannot be opened. `clock` must
   // outlive the tracker.
-  static Result<CaseTracker> Open(std::string_view location, const Clock& clock);
+  // With StoreAccess::kExisting (for commands that only read), a SQLite
+  // store that does not exist fails with kNotFound and nothing is created,
+  // so a mistyped path is not taken for an empty case log.
+  static Result<CaseTracker> Open(std::string_view location,
+                                  const Clock& clock,
+                                  StoreAccess access = StoreAccess::kCreate);
 
   CaseTracker(CaseTracker&&) noexcept;
   CaseTracker& operator=(CaseTracker&&) noexcept;
