@@ -149,10 +149,14 @@ class Jffs2Reader {
     }
     const std::size_t end = ScanNodes();
     if (inodes_.empty() && entries_.empty()) {
+      NoteLosses();
       return 0;
     }
     EmitTree();
-    return end;
+    NoteLosses();
+    // A cut node belongs to this file system: the carver must not probe it
+    // again as one of its own.
+    return cut_.present ? data_.size() : end;
   }
 
  private:
@@ -178,6 +182,7 @@ class Jffs2Reader {
       // valid node close by, or stop.
       const std::size_t resumed = NextNodeWithin(at + 4, kResyncWindow);
       if (resumed == 0) {
+        RecordCutNode(at);
         break;
       }
       damaged += resumed - at;
@@ -219,6 +224,67 @@ class Jffs2Reader {
       return 0;
     }
     return length;
+  }
+
+  // The data ends inside the node at `at` when its header is valid but its
+  // length runs past the end: remember what it held, for a note.
+  void RecordCutNode(std::size_t at) {
+    if (order_.Load16(data_, at) != kMagic ||
+        Jffs2Crc(UnsignedBytes(data_, at), 8) != order_.Load32(data_, at + 8)) {
+      return;
+    }
+    const std::uint32_t length = order_.Load32(data_, at + 4);
+    if (length <= data_.size() - at) {
+      return;
+    }
+    cut_ = Cut{};
+    cut_.present = true;
+    cut_.offset = at;
+    cut_.length = length;
+    cut_.type = order_.Load16(data_, at + 2);
+    if (cut_.type == kInodeNode && data_.size() - at >= 20) {
+      cut_.inode = order_.Load32(data_, at + 12);
+    } else if (cut_.type == kDirentNode && data_.size() - at >= kDirentHeaderBytes) {
+      cut_.parent = order_.Load32(data_, at + 12);
+      const std::size_t name_size = static_cast<unsigned char>(data_[at + 28]);
+      cut_.name = std::string(data_.substr(
+          at + kDirentHeaderBytes, std::min(name_size, data_.size() - at - kDirentHeaderBytes)));
+    }
+  }
+
+  // Notes what a cut image or lost inode nodes took away.
+  void NoteLosses() {
+    if (cut_.present) {
+      std::string message = "JFFS2 image ends inside a node at offset " + FormatHex(cut_.offset) +
+                            " (" + std::to_string(data_.size() - cut_.offset) + " of " +
+                            std::to_string(cut_.length) + " bytes present): it looks truncated; ";
+      if (cut_.type == kInodeNode && cut_.inode != 0) {
+        const auto named = paths_.find(cut_.inode);
+        message += "data of " +
+                   (named != paths_.end() ? "file '" + named->second + "'"
+                                          : "inode " + std::to_string(cut_.inode)) +
+                   " is incomplete";
+      } else if (cut_.type == kDirentNode && !cut_.name.empty()) {
+        message += "the directory entry '" + cut_.name + "' (in directory inode " +
+                   std::to_string(cut_.parent) + ") is lost";
+      } else {
+        message += "that node is lost";
+      }
+      message += ", and whatever followed it is missing";
+      unpacker_.Note(chain_, std::move(message));
+    }
+    if (!orphans_.empty()) {
+      std::string message = std::to_string(orphans_.size()) +
+                            " JFFS2 directory entries name files whose inode nodes are missing "
+                            "(their contents were lost):";
+      for (std::size_t i = 0; i < orphans_.size() && i < 5; ++i) {
+        message += " '" + orphans_[i] + "'";
+      }
+      if (orphans_.size() > 5) {
+        message += " ...";
+      }
+      unpacker_.Note(chain_, std::move(message));
+    }
   }
 
   std::size_t NextNodeWithin(std::size_t from, std::size_t window) const {
@@ -310,9 +376,13 @@ class Jffs2Reader {
 
   // Emits one file; returns true when it is a directory to descend into.
   bool EmitInode(std::uint32_t inode, const std::string& path) {
+    paths_.emplace(inode, path);
     const auto found = inodes_.find(inode);
     if (found == inodes_.end()) {
       // An entry without any inode node: its data was lost.
+      if (!(cut_.present && cut_.inode == inode)) {  // Already named by the cut note.
+        orphans_.push_back(path);
+      }
       EmitOrphanEntry(unpacker_, chain_, path, depth_);
       return false;
     }
@@ -399,6 +469,18 @@ class Jffs2Reader {
   std::map<std::uint32_t, InodeState> inodes_;
   DirectoryLog entries_;
   std::size_t skipped_nodes_ = 0;
+  struct Cut {
+    bool present = false;
+    std::size_t offset = 0;
+    std::uint32_t length = 0;
+    std::uint16_t type = 0;
+    std::uint32_t inode = 0;
+    std::uint32_t parent = 0;
+    std::string name;
+  };
+  Cut cut_;
+  std::map<std::uint32_t, std::string> paths_;  // Inode -> first path that names it.
+  std::vector<std::string> orphans_;
 };
 
 }  // namespace

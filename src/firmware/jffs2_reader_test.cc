@@ -331,6 +331,40 @@ TEST(Jffs2HistoryTest, KeepsHostileNamesInsideAndStopsAtCycles) {
   }
 }
 
+TEST(Jffs2HistoryTest, NotesAnImageCutInsideANodeAndKeepsTheCompleteNodes) {
+  std::string image;
+  Inode(image, 1, 1, 040755, 0, 0, "");
+  Dirent(image, 1, 1, 2, "passwd");
+  Inode(image, 2, 1, 0100644, 5, 0, "root:");
+  Dirent(image, 1, 2, 3, "shadow");
+  const std::size_t cut_at = image.size();
+  Inode(image, 3, 1, 0100600, 20, 0, "root:$1$salt$hash::");
+  const std::string cut = image.substr(0, image.size() - 10);
+
+  const Collected collected = ReadImage(cut);
+
+  ASSERT_TRUE(collected.files.count("/passwd"));
+  EXPECT_EQ(collected.files.at("/passwd").data, "root:");
+  EXPECT_TRUE(AnyNoteContains(collected, "ends inside a node at offset " + FormatHex(cut_at)));
+  EXPECT_TRUE(AnyNoteContains(collected, "data of file '/shadow' is incomplete"));
+  // The whole image: no note.
+  EXPECT_TRUE(ReadImage(image).notes.empty());
+}
+
+TEST(Jffs2HistoryTest, NotesDirectoryEntriesWhoseInodeNodesAreMissing) {
+  std::string image;
+  Inode(image, 1, 1, 040755, 0, 0, "");
+  Dirent(image, 1, 1, 2, "shadow");
+  Dirent(image, 1, 2, 3, "passwd");
+  Inode(image, 3, 1, 0100644, 5, 0, "root:");
+
+  const Collected collected = ReadImage(image);
+
+  EXPECT_TRUE(collected.files.count("/passwd"));
+  EXPECT_TRUE(AnyNoteContains(collected, "inode nodes are missing"));
+  EXPECT_TRUE(AnyNoteContains(collected, "'/shadow'"));
+}
+
 TEST(Jffs2HistoryTest, IgnoresDataThatIsNotJffs2) {
   std::mt19937 random(11);
   std::string noise;
