@@ -35,6 +35,15 @@ std::uint32_t MediaCrc(const unsigned char* data, std::size_t size) {
   return ~static_cast<std::uint32_t>(crc32(0UL, data, static_cast<uInt>(size)));
 }
 
+constexpr std::uint32_t kUbifsMagic = 0x06101831;
+
+// Defined with the UBIFS reader below.
+std::uint64_t ReadUbifsNodes(Unpacker& unpacker,
+                             std::string_view data,
+                             const std::string& chain,
+                             unsigned depth);
+std::string UbifsSuperblockProblem(std::string_view data);
+
 // ---------------------------------------------------------------- UBI ----
 
 constexpr std::size_t kUbiHeaderBytes = 64;
@@ -89,6 +98,14 @@ class UbiReader {
     const std::size_t block_size = FindBlockSize(first);
     if (block_size == 0) {
       return 0;
+    }
+    if (block_size == data_.size()) {
+      // UBI needs at least the two layout-volume blocks and one more, so an
+      // image without a second erase-counter header was cut short.
+      unpacker_.Note(chain_, "UBI image ends inside its first erase block (" +
+                                 std::to_string(data_.size()) +
+                                 " bytes, no second erase-counter header): it looks truncated; "
+                                 "its volumes are missing");
     }
     std::size_t at = 0;
     std::size_t end = 0;
@@ -244,6 +261,25 @@ class UbiReader {
         ReadUbifs(unpacker_, *content, child, depth_ + 1);
         continue;
       }
+      if (content->size() >= 4 && LoadLe32(*content, 0) == kUbifsMagic) {
+        // A UBIFS volume whose superblock is damaged: replay the nodes that
+        // remain, but say the volume could not be read as a whole.
+        const std::string child = chain_ + " > " + path + " > ubifs@0x0";
+        unpacker_.Note(chain_, "UBI volume " + std::to_string(volume) + " ('" + name +
+                                   "') holds UBIFS whose superblock node " +
+                                   UbifsSuperblockProblem(*content) +
+                                   ": the file system could not be read as a whole; the scan "
+                                   "of this volume is inconclusive");
+        if (depth_ + 1 <= unpacker_.limits().max_depth &&
+            ReadUbifsNodes(unpacker_, *content, child, depth_ + 1) > 0) {
+          unpacker_.Note(child,
+                         "files recovered from the UBIFS nodes that passed their CRC "
+                         "checks; others may be missing");
+          continue;
+        }
+        unpacker_.Note(chain_, "UBI volume " + std::to_string(volume) + " ('" + name +
+                                   "'): no UBIFS files could be recovered; scanned as raw data");
+      }
       ExtractedFile file;
       file.kind = ExtractedFile::Kind::kRegular;
       file.path = path;
@@ -266,12 +302,12 @@ class UbiReader {
 
 // -------------------------------------------------------------- UBIFS ----
 
-constexpr std::uint32_t kUbifsMagic = 0x06101831;
 constexpr std::size_t kCommonHeaderBytes = 24;
 constexpr std::uint8_t kInodeNode = 0;
 constexpr std::uint8_t kDataNode = 1;
 constexpr std::uint8_t kDirentNode = 2;
 constexpr std::uint8_t kSuperblockNode = 6;
+constexpr std::uint8_t kMasterNode = 7;
 constexpr std::size_t kInodeNodeBytes = 160;
 constexpr std::size_t kDataNodeBytes = 48;
 constexpr std::size_t kDirentNodeBytes = 56;
@@ -364,28 +400,35 @@ class UbifsReader {
   UbifsReader(Unpacker& unpacker, std::string_view data, const std::string& chain, unsigned depth)
       : unpacker_(unpacker), data_(data), chain_(chain), depth_(depth) {}
 
-  std::uint64_t Read() {
-    if (!LooksLikeUbifs(data_)) {
+  // `require_superblock`: false to replay the nodes of a volume whose
+  // superblock is damaged.
+  std::uint64_t Read(bool require_superblock) {
+    if (require_superblock && !LooksLikeUbifs(data_)) {
       return 0;
+    }
+    if (LooksLikeUbifs(data_) && data_.size() >= 40) {
+      leb_size_ = LoadLe32(data_, 36);
     }
     for (std::size_t at = 0; at + kCommonHeaderBytes <= data_.size();) {
       const std::size_t length = UbifsNodeAt(data_, at);
       if (length == 0) {
+        RecordBadNode(at);
         at += 8;
         continue;
+      }
+      if (static_cast<std::uint8_t>(data_[at + 20]) == kMasterNode) {
+        RecordMaster(at, data_.substr(at, length));
       }
       ParseNode(data_.substr(at, length));
       at += (length + 7) & ~std::size_t{7};
     }
-    if (skipped_ > 0) {
-      unpacker_.Note(
-          chain_, std::to_string(skipped_) + " UBIFS nodes had impossible sizes and were ignored");
-    }
+    NoteDamage();
     if (entries_.empty()) {
       return 0;
     }
     WalkInodeTree(unpacker_, chain_, "UBIFS", entries_.LiveChildren(), kRootInode,
                   [&](std::uint64_t inode, const std::string& path) { return Emit(inode, path); });
+    NoteOrphans();
     return data_.size();
   }
 
@@ -458,10 +501,95 @@ class UbifsReader {
     }
   }
 
+  // A node header (magic at an aligned offset) that failed its checks:
+  // cut off by the end of the image, or damaged.
+  void RecordBadNode(std::size_t at) {
+    if (data_.size() - at < kCommonHeaderBytes || LoadLe32(data_, at) != kUbifsMagic) {
+      return;
+    }
+    const std::uint32_t length = LoadLe32(data_, at + 16);
+    if (length >= kCommonHeaderBytes && length <= kMaxNodeBytes && length > data_.size() - at) {
+      if (!cut_) {
+        cut_ = true;
+        cut_offset_ = at;
+        cut_length_ = length;
+      }
+      return;
+    }
+    ++bad_nodes_;
+  }
+
+  void RecordMaster(std::size_t at, std::string_view node) {
+    if (node.size() < 60) {
+      return;
+    }
+    if (leb_size_ == 0 && at > 0) {
+      leb_size_ = at;  // The first master node starts logical block 1.
+    }
+    const std::uint64_t sequence = LoadLe64(node, 8);
+    if (master_seen_ && sequence < master_sequence_) {
+      return;
+    }
+    master_seen_ = true;
+    master_sequence_ = sequence;
+    root_lnum_ = LoadLe32(node, 48);
+    root_offs_ = LoadLe32(node, 52);
+    root_len_ = LoadLe32(node, 56);
+  }
+
+  void NoteDamage() {
+    if (skipped_ > 0) {
+      unpacker_.Note(
+          chain_, std::to_string(skipped_) + " UBIFS nodes had impossible sizes and were ignored");
+    }
+    if (cut_) {
+      unpacker_.Note(chain_, "UBIFS image ends inside the node at offset " +
+                                 FormatHex(cut_offset_) + " (" +
+                                 std::to_string(data_.size() - cut_offset_) + " of " +
+                                 std::to_string(cut_length_) +
+                                 " bytes present): it looks truncated; that node and whatever "
+                                 "followed it are missing");
+    }
+    if (bad_nodes_ > 0) {
+      unpacker_.Note(chain_, std::to_string(bad_nodes_) +
+                                 " UBIFS nodes failed their CRC or length checks and were "
+                                 "ignored: files may be missing or incomplete");
+    }
+    if (master_seen_ && leb_size_ > 0) {
+      const std::uint64_t root = std::uint64_t{root_lnum_} * leb_size_ + root_offs_;
+      if (root + root_len_ > data_.size()) {
+        unpacker_.Note(chain_,
+                       "UBIFS is truncated: its master node places the index root at "
+                       "logical block " +
+                           std::to_string(root_lnum_) + " offset " + std::to_string(root_offs_) +
+                           " (byte " + FormatHex(root) + "), past the end of the " +
+                           std::to_string(data_.size()) +
+                           " bytes present; nodes written there are missing");
+      }
+    }
+  }
+
+  void NoteOrphans() {
+    if (orphans_.empty()) {
+      return;
+    }
+    std::string message = std::to_string(orphans_.size()) +
+                          " UBIFS directory entries name files whose inode nodes are missing "
+                          "(their contents were lost):";
+    for (std::size_t i = 0; i < orphans_.size() && i < 5; ++i) {
+      message += " '" + orphans_[i] + "'";
+    }
+    if (orphans_.size() > 5) {
+      message += " ...";
+    }
+    unpacker_.Note(chain_, std::move(message));
+  }
+
   // Emits one file; true when it is a directory to descend into.
   bool Emit(std::uint64_t number, const std::string& path) {
     const auto found = inodes_.find(number);
     if (found == inodes_.end()) {
+      orphans_.push_back(path);
       EmitOrphanEntry(unpacker_, chain_, path, depth_);
       return false;
     }
@@ -523,7 +651,45 @@ class UbifsReader {
   std::map<std::uint64_t, std::map<std::uint32_t, UbifsBlock>> blocks_;
   DirectoryLog entries_;
   std::size_t skipped_ = 0;
+  std::size_t bad_nodes_ = 0;
+  bool cut_ = false;
+  std::size_t cut_offset_ = 0;
+  std::uint32_t cut_length_ = 0;
+  std::uint64_t leb_size_ = 0;
+  bool master_seen_ = false;
+  std::uint64_t master_sequence_ = 0;
+  std::uint32_t root_lnum_ = 0;
+  std::uint32_t root_offs_ = 0;
+  std::uint32_t root_len_ = 0;
+  std::vector<std::string> orphans_;
 };
+
+std::uint64_t ReadUbifsNodes(Unpacker& unpacker,
+                             std::string_view data,
+                             const std::string& chain,
+                             unsigned depth) {
+  UbifsReader reader(unpacker, data, chain, depth);
+  return reader.Read(false);
+}
+
+// Why the node at data[0] is not a valid UBIFS superblock.
+std::string UbifsSuperblockProblem(std::string_view data) {
+  if (data.size() < kCommonHeaderBytes || LoadLe32(data, 0) != kUbifsMagic) {
+    return "is missing";
+  }
+  const std::uint32_t length = LoadLe32(data, 16);
+  if (length < kCommonHeaderBytes || length > kMaxNodeBytes) {
+    return "has an impossible length (" + std::to_string(length) + ")";
+  }
+  if (length > data.size()) {
+    return "is cut off by the end of the volume";
+  }
+  if (MediaCrc(UnsignedBytes(data, 8), length - 8) != LoadLe32(data, 4)) {
+    return "fails its CRC check";
+  }
+  return "has node type " + std::to_string(static_cast<unsigned char>(data[20])) +
+         " instead of the superblock's";
+}
 
 }  // namespace
 
@@ -549,7 +715,7 @@ std::uint64_t ReadUbifs(Unpacker& unpacker,
                         const std::string& chain,
                         unsigned depth) {
   UbifsReader reader(unpacker, data, chain, depth);
-  return reader.Read();
+  return reader.Read(true);
 }
 
 }  // namespace provisio::firmware

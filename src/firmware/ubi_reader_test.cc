@@ -159,6 +159,69 @@ TEST_F(UbiImageTest, NotesAnImageCutInsideAnEraseBlock) {
     EXPECT_EQ(note.message.find("looks truncated"), std::string::npos) << note.message;
 }
 
+bool AnyNote(const Unpacked& unpacked, const std::string& text) {
+  for (const UnpackNote& note : unpacked.notes) {
+    if (note.message.find(text) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string AllNotes(const Unpacked& unpacked) {
+  std::string all;
+  for (const UnpackNote& note : unpacked.notes)
+    all += note.chain + ": " + note.message + "\n";
+  return all;
+}
+
+TEST_F(UbiImageTest, NotesAUbifsVolumeWithADamagedSuperblockAndReplaysItsNodes) {
+  const std::string ubi = MakeUbi("lzo");
+  EXPECT_TRUE(UnpackImage(ubi).notes.empty()) << AllNotes(UnpackImage(ubi));
+  // ubinize puts the layout volume in blocks 0 and 1; the rootfs volume's
+  // first logical block (the UBIFS superblock) starts block 2's data.
+  std::string damaged = ubi;
+  const std::size_t superblock = 2 * 131072 + 4096;
+  ASSERT_EQ(damaged.substr(superblock, 4), std::string("\x31\x18\x10\x06"));
+  damaged[superblock + 1000] = static_cast<char>(damaged[superblock + 1000] ^ 0x40);
+
+  const Unpacked unpacked = UnpackImage(damaged);
+
+  EXPECT_TRUE(AnyNote(unpacked,
+                      "UBI volume 0 ('rootfs') holds UBIFS whose superblock node fails "
+                      "its CRC check"))
+      << AllNotes(unpacked);
+  const std::string key = "flash.bin > ubi@0x0 > /rootfs > ubifs@0x0!/etc/passwd";
+  ASSERT_TRUE(unpacked.files.count(key)) << AllNotes(unpacked);
+  EXPECT_EQ(unpacked.files.at(key).data, passwd_);
+}
+
+TEST_F(UbiImageTest, NotesATruncatedBareUbifsImage) {
+  MakeUbi("lzo");
+  const std::string ubifs = ReadFile(dir_ / "rootfs.ubifs").value_or("");
+  ASSERT_GT(ubifs.size(), 126976U * 4);
+  EXPECT_TRUE(UnpackImage(ubifs).notes.empty()) << AllNotes(UnpackImage(ubifs));
+
+  // Cut between logical blocks: the index root is gone.
+  const Unpacked between = UnpackImage(ubifs.substr(0, ubifs.size() - 126976));
+  EXPECT_TRUE(AnyNote(between, "UBIFS is truncated")) << AllNotes(between);
+
+  // Cut inside a node.
+  const std::size_t node = ubifs.find("\x31\x18\x10\x06", 3 * 126976);
+  ASSERT_NE(node, std::string::npos);
+  const Unpacked inside = UnpackImage(ubifs.substr(0, node + 30));
+  EXPECT_TRUE(AnyNote(inside, "UBIFS image ends inside the node at offset")) << AllNotes(inside);
+}
+
+TEST_F(UbiImageTest, NotesAnImageCutInsideItsFirstEraseBlock) {
+  const std::string ubi = MakeUbi("lzo");
+
+  const Unpacked unpacked = UnpackImage(ubi.substr(0, 59449));
+
+  EXPECT_TRUE(AnyNote(unpacked, "UBI image ends inside its first erase block"))
+      << AllNotes(unpacked);
+}
+
 TEST(UbiNoiseTest, IgnoresDataThatIsNotUbi) {
   std::mt19937 random(13);
   std::string noise = "UBI#";
