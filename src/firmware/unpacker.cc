@@ -829,6 +829,17 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     file.data = group.owner != nullptr ? std::string_view(*group.owner) : std::string_view();
     EmitFile(std::move(file), depth);
   };
+  // An entry whose data libarchive cannot decode (an unsupported zip
+  // method such as 99 = AES, 7 or 20) is listed empty: say which and why.
+  std::uint64_t unreadable = 0;
+  auto note_unreadable = [&](const std::string& path) {
+    ++unreadable;
+    if (unreadable > 10)
+      return;
+    const char* why = archive_error_string(reader);
+    Note(chain, "entry '" + path + "' could not be read: " +
+                    (why != nullptr ? why : "unknown error") + "; its contents were not checked");
+  };
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
   while (true) {
@@ -866,6 +877,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         type = AE_IFLNK;
         std::string target(4096, '\0');
         const la_ssize_t n = archive_read_data(reader, target.data(), target.size());
+        if (n < 0)
+          note_unreadable(file.path);
         target.resize(static_cast<std::size_t>(std::max<la_ssize_t>(n, 0)));
         file.link_target = std::move(target);
       }
@@ -925,6 +938,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         chunk.resize(1 << 16);
         while (true) {
           const la_ssize_t n = archive_read_data(reader, chunk.data(), chunk.size());
+          if (n < 0)
+            note_unreadable(file.path);
           if (n <= 0 || !within_work())
             break;
           const std::uint64_t allowed = std::min(take, earned() + pool);
@@ -959,6 +974,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         while (got < content->size()) {
           const la_ssize_t n =
               archive_read_data(reader, content->data() + got, content->size() - got);
+          if (n < 0)
+            note_unreadable(file.path);
           if (n <= 0)
             break;
           got += static_cast<std::size_t>(n);
@@ -1002,6 +1019,10 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     }
     for (ExtractedFile& other : group.waiting)
       emit_with(std::move(other), group);
+  }
+  if (unreadable > 10) {
+    Note(chain, std::to_string(unreadable - 10) + " more entries could not be read (" +
+                    std::to_string(unreadable) + " in all); their contents were not checked");
   }
   if (work_exhausted) {
     Note(chain, "stopped after decoding " + std::to_string(work_cap) +

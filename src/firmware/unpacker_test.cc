@@ -455,6 +455,33 @@ TEST(UnpackerTest, NotesEncryptedArchiveEntries) {
   EXPECT_EQ(c.files["/etc/motd"].data, "hello\n");
 }
 
+TEST(UnpackerTest, NotesZipEntriesWithAnUnsupportedCompressionMethod) {
+  const std::string stored =
+      PackFolder({{"etc/shadow", "root::19000:0:99999:7:::\n"}, {"etc/motd", "hello\n"}}, {},
+                 "zip -q -0 ../out.zip etc/shadow etc/motd && mv ../out.zip ../out");
+  if (stored.empty())
+    GTEST_SKIP() << "zip is not installed";
+  for (const std::uint16_t method : {std::uint16_t{7}, std::uint16_t{20}, std::uint16_t{99}}) {
+    SCOPED_TRACE(method);
+    // Rewrite the method of the first member (etc/shadow) in its local
+    // header and its central directory entry.
+    std::string zip = stored;
+    const std::size_t local = zip.find("PK\x03\x04");
+    const std::size_t central = zip.find("PK\x01\x02");
+    ASSERT_NE(local, std::string::npos);
+    ASSERT_NE(central, std::string::npos);
+    for (const std::size_t at : {local + 8, central + 10}) {
+      zip[at] = static_cast<char>(method & 0xFFU);
+      zip[at + 1] = static_cast<char>(method >> 8);
+    }
+
+    Collected c = UnpackAll(zip);
+
+    EXPECT_TRUE(AnyNoteContains(c, "entry '/etc/shadow' could not be read"));
+    EXPECT_FALSE(AnyNoteContains(c, "entry '/etc/motd'"));
+  }
+}
+
 TEST(UnpackerTest, KeepsTheUnixModesOfZipMembers) {
   const std::string zip = PackFolder(
       {{"bin/sh", "#!shell\n"}, {"usr/bin/ww", "echo hi\n"}, {"etc/motd", "hello\n"}}, {},
