@@ -452,11 +452,18 @@ int RunCvdVerify(const CvdOptions& options,
                  const Clock& clock,
                  std::ostream& out,
                  std::ostream& err) {
+  const std::string& anchor = options.expect_head;
+  if (!anchor.empty() &&
+      (anchor.size() != 64 || anchor.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    err << "provisio cvd verify: --expect-head must be a SHA-256 head hash (64 lower-case hex "
+           "digits), as verify prints it\n";
+    return kExitUsage;
+  }
   Result<CaseTracker> tracker = OpenStore(options, clock, disclosure::StoreAccess::kExisting);
   if (!tracker) {
     return Failed(err, "verify", tracker.error());
   }
-  Result<disclosure::ChainVerification> report = tracker->Verify();
+  Result<disclosure::ChainVerification> report = tracker->Verify(options.expect_head);
   if (!report) {
     return Failed(err, "verify", report.error());
   }
@@ -763,6 +770,11 @@ void AddCvdCommands(CLI::App& app, CommandContext& context) {
                 "deleted event",
                 options, context, RunCvdVerify);
   verify->add_flag("--json", options->json, "Print JSON");
+  verify->add_option("--expect-head", options->expect_head,
+                     "A head hash recorded earlier outside the store (printed by verify, kept in "
+                     "the cvd evidence record): fail (exit 3) unless the chain still contains it. "
+                     "Without it, deleting the newest events together with the chain head cannot "
+                     "be detected");
 
   CLI::App* csaf =
       AddRunner(cvd, "export-csaf",

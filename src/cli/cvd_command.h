@@ -37,6 +37,10 @@ struct CvdOptions {
   // list
   bool overdue_only = false;
 
+  // verify: a head hash recorded earlier (outside the store) that the chain
+  // must still contain.
+  std::string expect_head;
+
   // export-csaf and evidence
   std::string out;
   bool vex = false;

@@ -187,6 +187,24 @@ TEST_F(CvdCommandTest, OpenCreatesTheStoreAndItsFolder) {
   EXPECT_EQ(Cvd({"verify"}).status, kExitOk);
 }
 
+TEST_F(CvdCommandTest, VerifyChecksTheChainStillReachesAnArchivedHead) {
+  OpenCase();
+  Outcome first = Cvd({"verify"});
+  ASSERT_EQ(first.status, kExitOk) << first.err;
+  const std::string head = first.out.substr(first.out.rfind(' ') + 1, 64);
+  ASSERT_EQ(Cvd({"acknowledge", "CVD-2026-0001", "--at", "2026-01-05T10:00:00Z"}).status, kExitOk);
+
+  Outcome reached = Cvd({"verify", "--expect-head", head});
+  Outcome missing = Cvd({"verify", "--expect-head", std::string(64, 'a')});
+  Outcome malformed = Cvd({"verify", "--expect-head", "xyz"});
+
+  EXPECT_EQ(reached.status, kExitOk) << reached.out << reached.err;
+  EXPECT_EQ(missing.status, kExitFindings) << missing.out;
+  EXPECT_NE(missing.out.find("does not contain the expected head"), std::string::npos)
+      << missing.out;
+  EXPECT_EQ(malformed.status, kExitUsage);
+}
+
 TEST_F(CvdCommandTest, StoreComesFromTheEnvironmentWhenNotGiven) {
   ASSERT_EQ(::setenv("PROVISIO_CVD_STORE", store_.c_str(), 1), 0);
 

@@ -261,7 +261,7 @@ struct CaseTracker::Impl {
   }
 
   // Checks the chain over the current snapshot (see Verify()).
-  Result<ChainVerification> VerifySnapshot() {
+  Result<ChainVerification> VerifySnapshot(std::string_view expected_head) {
     ChainVerification report;
     report.head_hash = std::string(kGenesisHash);
     Result<sql::Statement> stmt = db->Prepare(std::string(kSelectColumns) + "ORDER BY seq");
@@ -277,6 +277,11 @@ struct CaseTracker::Impl {
     std::map<std::string, std::vector<CaseEvent>> by_case;
     std::vector<std::string> order;
     std::int64_t expected = 1;
+    // The event whose hash is `expected_head` (0 for the empty log's head).
+    std::optional<std::int64_t> anchor_sequence;
+    if (expected_head == kGenesisHash) {
+      anchor_sequence = 0;
+    }
     for (;;) {
       Result<bool> row = stmt->Step();
       if (!row) {
@@ -307,6 +312,9 @@ struct CaseTracker::Impl {
                                  ") was modified: its content hashes to " + recomputed +
                                  " but the log records " + event->hash);
       }
+      if (!expected_head.empty() && event->hash == expected_head) {
+        anchor_sequence = sequence;
+      }
       report.head_hash = event->hash;
       report.events = sequence;
       ++expected;
@@ -327,6 +335,14 @@ struct CaseTracker::Impl {
                      head->second + " but the log holds " + std::to_string(report.events) +
                      " ending in " + report.head_hash +
                      ": events at the end were deleted or added outside provisio");
+    }
+    if (!expected_head.empty() && !anchor_sequence) {
+      return bad(report.events + 1,
+                 "the log (" + std::to_string(report.events) + " events ending in " +
+                     report.head_hash + ") does not contain the expected head " +
+                     std::string(expected_head) +
+                     ": events recorded after it were deleted together with the chain head, or "
+                     "the log was rewritten");
     }
     for (const std::string& id : order) {
       const std::vector<CaseEvent>& events = by_case[id];
@@ -440,12 +456,12 @@ Result<std::vector<CaseEvent>> CaseTracker::ReadLog() {
   return impl_->Query("ORDER BY seq", "");
 }
 
-Result<ChainVerification> CaseTracker::Verify() {
+Result<ChainVerification> CaseTracker::Verify(std::string_view expected_head) {
   // Read over one snapshot so a concurrent append cannot split the view
   // between the events and the chain head.
   Result<ChainVerification> outcome = Fail(ErrorCode::kInternal, "verification did not run");
   Result<void> done = impl_->db->InReadTransaction([&]() -> Result<void> {
-    outcome = impl_->VerifySnapshot();
+    outcome = impl_->VerifySnapshot(expected_head);
     if (!outcome) {
       return Fail(outcome.error());
     }

@@ -253,6 +253,44 @@ TEST_P(CaseTrackerTest, VerifyFindsTheFirstTamperedEvent) {
   }
 }
 
+TEST_P(CaseTrackerTest, AnArchivedHeadRevealsATailDeletedTogetherWithTheChainHead) {
+  // Deleting the newest event and rewinding chain_head to the event before
+  // leaves a consistent, shorter chain: the log alone cannot tell. A head
+  // hash archived earlier, outside the store, can.
+  std::string archived_head;
+  std::string earlier_head;
+  {
+    CaseTracker tracker = Open();
+    SeedCase(tracker);
+    Result<ChainVerification> before = tracker.Verify();
+    ASSERT_TRUE(before.has_value() && before->ok);
+    archived_head = before->head_hash;
+    Result<std::vector<CaseEvent>> log = tracker.ReadLog();
+    ASSERT_TRUE(log.has_value());
+    ASSERT_EQ(log->size(), 6U);
+    earlier_head = (*log)[2].hash;
+  }
+  Tamper(
+      "DELETE FROM case_events WHERE seq = 6;"
+      "UPDATE chain_head SET event_count = 5, "
+      "head_hash = (SELECT hash FROM case_events WHERE seq = 5)");
+  CaseTracker tracker = Open();
+
+  Result<ChainVerification> alone = tracker.Verify();
+  Result<ChainVerification> anchored = tracker.Verify(archived_head);
+  Result<ChainVerification> older_anchor = tracker.Verify(earlier_head);
+  Result<ChainVerification> genesis = tracker.Verify(std::string(64, '0'));
+
+  ASSERT_TRUE(alone.has_value() && anchored.has_value() && older_anchor.has_value() &&
+              genesis.has_value());
+  EXPECT_TRUE(alone->ok) << "the documented limitation: " << alone->problem;
+  EXPECT_FALSE(anchored->ok);
+  EXPECT_EQ(anchored->first_bad_sequence, 6);
+  EXPECT_NE(anchored->problem.find(archived_head), std::string::npos) << anchored->problem;
+  EXPECT_TRUE(older_anchor->ok) << older_anchor->problem;
+  EXPECT_TRUE(genesis->ok) << genesis->problem;
+}
+
 TEST_P(CaseTrackerTest, TheStoreRefusesUpdatesAndDeletesThroughSql) {
   {
     CaseTracker tracker = Open();

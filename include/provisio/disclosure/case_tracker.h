@@ -94,7 +94,15 @@ class CaseTracker {
   // Recomputes every hash and link, checks the sequence numbers and the
   // stored chain head, and replays every case. Fails only when the store
   // cannot be read; a broken chain is reported in the result.
-  Result<ChainVerification> Verify();
+  //
+  // The log alone cannot show that its newest events were deleted when
+  // the chain head was rolled back with them (a consistent truncation).
+  // `expected_head`, when not empty, is a head hash recorded earlier
+  // outside the store (printed by verify, kept in the evidence record):
+  // the chain must still contain an event with that hash, since an
+  // append-only log only grows past its old heads; otherwise the result
+  // is not ok.
+  Result<ChainVerification> Verify(std::string_view expected_head = {});
 
   // Where the store lives, for messages (a PostgreSQL password is masked).
   std::string Describe() const;
