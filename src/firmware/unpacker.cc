@@ -1094,8 +1094,17 @@ std::uint64_t Unpacker::ReadTrx(const std::shared_ptr<const std::string>& owner,
                                 const std::string& chain,
                                 unsigned depth) {
   auto header = ParseTrx(data);
-  if (!header)
+  if (!header) {
+    // A TRX magic and version whose length or partition offsets are
+    // impossible: what it holds may still be found by its own magic, but
+    // the header was not followed, so say so.
+    const std::uint32_t version = data.size() >= 28 ? LoadLe32(data, 12) >> 16 : 0;
+    if (version == 1 || version == 2) {
+      Note(chain, "TRX header rejected (" + header.error().message() +
+                      "); its partitions were not unpacked from it");
+    }
     return 0;
+  }
   if (header->truncated) {
     Note(chain, "TRX image truncated: header says " + std::to_string(header->length) + " bytes");
   } else if (!header->crc_ok) {

@@ -482,6 +482,33 @@ TEST(UnpackerTest, NotesZipEntriesWithAnUnsupportedCompressionMethod) {
   }
 }
 
+TEST(UnpackerTest, NotesATrxHeaderWithAnImpossibleLengthOrPartitionOffset) {
+  const std::string tar = MakeArchive({{"etc/passwd", "root:x:0:0::/root:/bin/sh\n"}}, false);
+  auto le32 = [](std::uint32_t v) {
+    std::string out(4, '\0');
+    for (std::size_t i = 0; i < 4; ++i)
+      out[i] = static_cast<char>((v >> (8 * i)) & 0xFFU);
+    return out;
+  };
+  const auto total = static_cast<std::uint32_t>(28 + tar.size());
+  struct Case {
+    const char* name;
+    std::uint32_t length;
+    std::uint32_t first_offset;
+  };
+  const Case cases[] = {{"zero length", 0, 28}, {"offset past the end", total, 0x7FFFFFF0U}};
+  for (const Case& t : cases) {
+    SCOPED_TRACE(t.name);
+    const std::string image = "HDR0" + le32(t.length) + le32(0) + le32(1U << 16) +
+                              le32(t.first_offset) + le32(0) + le32(0) + tar;
+
+    Collected c = UnpackAll(image);
+
+    EXPECT_TRUE(AnyNoteContains(c, "TRX header rejected"));
+    EXPECT_EQ(c.files.count("/etc/passwd"), 1U);
+  }
+}
+
 TEST(UnpackerTest, KeepsTheUnixModesOfZipMembers) {
   const std::string zip = PackFolder(
       {{"bin/sh", "#!shell\n"}, {"usr/bin/ww", "echo hi\n"}, {"etc/motd", "hello\n"}}, {},
