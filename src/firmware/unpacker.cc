@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <archive.h>
@@ -840,17 +841,45 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
     Note(chain, "entry '" + path + "' could not be read: " +
                     (why != nullptr ? why : "unknown error") + "; its contents were not checked");
   };
+  // Where a damaged newc/odc cpio is cut so that the caller carves on
+  // from there, one well-formed header at a time.
+  std::optional<std::uint64_t> resync_at;
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
   while (true) {
     // libarchive would skip the rest of an entry's data without a bound.
     if (compressed && entries > 0 && !drain())
       break;
+    const la_int64_t consumed_before = archive_filter_bytes(reader, -1);
     status = archive_read_next_header(reader, &entry);
+    if (status == ARCHIVE_FATAL && kind == "cpio" && !compressed && entries > 0 &&
+        consumed_before > 0) {
+      // A header libarchive could not read: carve on after the last good
+      // entry, so the well-formed headers behind it are still read.
+      resync_at = static_cast<std::uint64_t>(consumed_before);
+    }
     if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
       break;
-    ++entries;
     const la_int64_t header_at = archive_read_header_position(reader);
+    if (status == ARCHIVE_WARN) {
+      // libarchive skipped damaged headers (and the entries behind them)
+      // to find the next valid one; header_at is where the skip began.
+      const char* why = archive_error_string(reader);
+      const std::string_view message = why != nullptr ? why : "";
+      if (message.starts_with("Skipped")) {
+        const bool cut = kind == "cpio" && !compressed && header_at >= 0;
+        Note(chain, std::string(kind) + " archive damaged at offset " +
+                        FormatHex(static_cast<std::uint64_t>(std::max<la_int64_t>(header_at, 0))) +
+                        " after " + std::to_string(entries) + " entries (" + std::string(message) +
+                        (cut ? "); the entries from there on are looked for header by header"
+                             : "); the skipped entries were not unpacked"));
+        if (cut) {
+          resync_at = static_cast<std::uint64_t>(header_at);
+          break;
+        }
+      }
+    }
+    ++entries;
     const char* name = archive_entry_pathname(entry);
     bool escaped = false;
     ExtractedFile file;
@@ -1032,7 +1061,10 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
   if (status == ARCHIVE_FATAL && entries > 0) {
     const char* why = archive_error_string(reader);
     Note(chain, std::string(kind) + " archive damaged after " + std::to_string(entries) +
-                    " entries: " + (why != nullptr ? why : "unknown error"));
+                    " entries: " + (why != nullptr ? why : "unknown error") +
+                    (resync_at ? "; the entries from offset " + FormatHex(*resync_at) +
+                                     " on are looked for header by header"
+                               : ""));
   }
   // At a clean end, what libarchive consumed is where the archive ends
   // (the estimate from the last header overshot by up to 1.5 KiB and hid a
@@ -1040,6 +1072,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
   // microcode).
   const la_int64_t taken = archive_filter_bytes(reader, -1);
   archive_read_free(reader);
+  if (resync_at)
+    return *resync_at;
   if (entries == 0)
     return 0;
   if (status == ARCHIVE_EOF && !compressed && taken > 0)

@@ -586,6 +586,26 @@ TEST(UnpackerTest, HandsOnlyWellFormedCpioHeadersToLibarchive) {
   EXPECT_EQ(c.files["/etc/group"].data, "root:x:0:\n");
 }
 
+TEST(UnpackerTest, NotesADamagedCpioHeaderAndReadsTheEntriesAfterIt) {
+  std::string cpio = MakeArchive({{"etc/inittab", "::sysinit:/etc/init.d/rcS\n"},
+                                  {"etc/motd", "hello\n"},
+                                  {"etc/shadow", "root::19000:0:99999:7:::\n"},
+                                  {"etc/passwd", "root:x:0:0::/root:/bin/sh\n"}},
+                                 false, ARCHIVE_FORMAT_CPIO_SVR4_NOCRC);
+  // Damage the file size field (offset 54) of the second header.
+  const std::size_t second = cpio.find("070701", 1);
+  ASSERT_NE(second, std::string::npos);
+  cpio[second + 54 + 2] = 'I';
+
+  Collected c = UnpackAll(cpio);
+
+  EXPECT_TRUE(AnyNoteContains(c, "cpio archive damaged"));
+  EXPECT_EQ(c.files.count("/etc/inittab"), 1U);
+  ASSERT_EQ(c.files.count("/etc/shadow"), 1U);
+  EXPECT_EQ(c.files["/etc/shadow"].data, "root::19000:0:99999:7:::\n");
+  EXPECT_EQ(c.files.count("/etc/passwd"), 1U);
+}
+
 TEST(UnpackerTest, StopsProbingAfterTooManyInvalidContainers) {
   std::string image;
   for (int i = 0; i < 5000; ++i)
