@@ -110,6 +110,7 @@ _create_unverified_context
 (?i)(bridge|tls|ssl)_insecure['"]?[ \t]*[:= \t][ \t]*['"]?(true|1|yes|on)([^A-Za-z0-9_]|$)
 ://[^ \t\r\n/:@'"$<>{}]+:[^ \t\r\n/@'"$<>{}]+@
 (-u|--user|--proxy-user)[ \t=]*['"]?[^ \t\r\n'"$:-][^ \t\r\n'"$:]*:[^ \t\r\n'"$]+
+(--pass(word|wd)?|sshpass[ \t]+-p)[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,}
 (?i)reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$)
 P
 

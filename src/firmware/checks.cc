@@ -72,6 +72,7 @@ enum PatternId : unsigned {
   kUrlCredentials,
   kUserOption,
   kRejectUnauthorized,
+  kPasswordOption,
 };
 
 std::vector<Pattern> BinaryPatterns() {
@@ -173,6 +174,11 @@ std::vector<Pattern> TextPatterns() {
       {kUserOption,
        R"((-u|--user|--proxy-user)[ \t=]*['"]?[^ \t\r\n'"$:-][^ \t\r\n'"$:]{0,63}:[^ \t\r\n'"$]{1,128})",
        "-u", false, 220},
+      // A password given on a command line: `--password S3cret`,
+      // `sshpass -p S3cret` (the `--password=x` form is kPasswordAssign).
+      {kPasswordOption,
+       R"((--pass(word|wd)?|sshpass[ \t]+-p)[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,127})",
+       "pass", false, 160},
       // Node.js: NODE_TLS_REJECT_UNAUTHORIZED=0, { rejectUnauthorized: false }.
       {kRejectUnauthorized,
        R"(reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$))",
@@ -1378,7 +1384,8 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
           static const std::set<std::string> kPlaceholderPasswords = {
               "pass", "password", "passwd", "pwd", "pw", "secret", "bar", "xxx", "xxxx"};
           if ((kPlaceholderUsers.count(user) > 0 && kPlaceholderPasswords.count(password) > 0) ||
-              StartsWith(password, "*") || StartsWith(password, "<") || StartsWith(password, "%")) {
+              StartsWith(password, "*") || StartsWith(password, "<") || StartsWith(password, "%") ||
+              StartsWith(user, "[")) {
             break;
           }
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
@@ -1386,6 +1393,30 @@ void Checker::CheckText(const ExtractedFile& file, FileResults* results) const {
                      ? "A password is hard-coded in a URL's user information"
                      : "A password is hard-coded in a curl -u (user:password) option",
                  Printable(Trim(line.text)));
+          break;
+        }
+        case kPasswordOption: {
+          if (accounts)
+            break;
+          const std::size_t value_at = text.find_first_not_of(" \t'\"", text.find_first_of(" \t"));
+          if (value_at == std::string_view::npos)
+            break;
+          const std::string_view value = text.substr(value_at);
+          // Usage texts name the option's argument: --password PASSWORD, <pw>.
+          const bool placeholder =
+              std::none_of(value.begin(), value.end(),
+                           [](char c) {
+                             return std::islower(static_cast<unsigned char>(c)) != 0 ||
+                                    std::isdigit(static_cast<unsigned char>(c)) != 0;
+                           }) ||
+              Lower(value) == "password" || Lower(value) == "passwd" || Lower(value) == "pass" ||
+              // Prose about the option: "--password instead of ...".
+              Lower(value) == "instead" || Lower(value) == "option" || Lower(value) == "flag" ||
+              Lower(value) == "and" || Lower(value) == "or" || Lower(value) == "is";
+          if (placeholder)
+            break;
+          report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                 "A password is hard-coded in a command line option", Printable(Trim(line.text)));
           break;
         }
         case kRejectUnauthorized:
