@@ -1,7 +1,10 @@
 #include "cli/catalog_command.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/exit_codes.h"
 #include "formats/document.h"
@@ -57,6 +60,36 @@ int RunCatalogList(const CatalogListOptions& options, std::ostream& out, std::os
   Result<catalog::Catalog> catalog = Load(options.standard, err, "list");
   if (!catalog) {
     return kExitFailure;
+  }
+  // A filter value that matches no provision at all is a typo, not an empty
+  // answer: say so and list the values that exist.
+  std::vector<std::string> clauses;
+  std::vector<std::string> statuses;
+  for (const catalog::Provision& p : catalog->provisions) {
+    const std::string status(catalog::ToString(p.status));
+    if (std::find(clauses.begin(), clauses.end(), p.clause) == clauses.end()) {
+      clauses.push_back(p.clause);
+    }
+    if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+      statuses.push_back(status);
+    }
+  }
+  auto unknown = [&](const char* what, const char* plural, const std::string& value,
+                     const std::vector<std::string>& valid) {
+    if (value.empty() || std::find(valid.begin(), valid.end(), value) != valid.end()) {
+      return false;
+    }
+    err << "provisio catalog list: no provision in EN 303 645 V" << catalog->version << " has "
+        << what << " '" << value << "'; valid " << plural << ": ";
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      err << (i > 0 ? ", " : "") << valid[i];
+    }
+    err << '\n';
+    return true;
+  };
+  if (unknown("clause", "clauses", options.clause, clauses) ||
+      unknown("status", "statuses", options.status, statuses)) {
+    return kExitUsage;
   }
   Json list = Json::array();
   int mandatory = 0;

@@ -1,6 +1,8 @@
 #include "cli/catalog_command.h"
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +28,41 @@ TEST(CatalogCommandTest, ListFiltersByEditionClauseAndStatus) {
   ASSERT_EQ(clause.status, kExitOk);
   EXPECT_NE(clause.out.find("\"5.1-1\""), std::string::npos);
   EXPECT_EQ(clause.out.find("\"5.2-1\""), std::string::npos);
+}
+
+TEST(CatalogCommandTest, ListOfUnknownClauseIsAUsageErrorNamingTheValidClauses) {
+  for (const bool json : {false, true}) {
+    SCOPED_TRACE(json ? "json" : "table");
+    std::vector<std::string> args = {"catalog", "list", "--clause", "9.9"};
+    if (json) {
+      args.push_back("--json");
+    }
+
+    Outcome outcome = RunWith(args);
+
+    EXPECT_EQ(outcome.status, kExitUsage);
+    EXPECT_EQ(outcome.out, "");
+    EXPECT_EQ(outcome.err.rfind("provisio catalog list: ", 0), 0u) << outcome.err;
+    EXPECT_NE(outcome.err.find("clause '9.9'"), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find("valid clauses: 5.0, 5.1, 5.2, "), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find(", 5.13, 6\n"), std::string::npos) << outcome.err;
+  }
+}
+
+TEST(CatalogCommandTest, ListOfUnknownStatusIsAUsageError) {
+  CatalogListOptions options;
+  options.status = "X";
+  std::ostringstream out;
+  std::ostringstream err;
+
+  const int status = RunCatalogList(options, out, err);
+  Outcome cli = RunWith({"catalog", "list", "--status", "X"});
+
+  EXPECT_EQ(status, kExitUsage);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_NE(err.str().find("status 'X'; valid statuses: M, R"), std::string::npos) << err.str();
+  EXPECT_EQ(cli.status, kExitUsage);
+  EXPECT_EQ(cli.out, "");
 }
 
 TEST(CatalogCommandTest, ShowKeepsConfidenceVisible) {

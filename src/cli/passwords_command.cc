@@ -348,6 +348,12 @@ int RunPasswordsAudit(const PasswordsAuditOptions& options, std::ostream& out, s
     err << me << records.error().message() << '\n';
     return kExitFailure;
   }
+  if (records->empty()) {
+    // An empty file or a bare CSV header is almost always a truncated
+    // export; passing it as "0 credentials, 0 with findings" would hide that.
+    err << me << options.file << " contains no records; nothing was audited\n";
+    return kExitFailure;
+  }
   Result<passwords::Blocklist> blocklist = LoadBlocklist(options.blocklists);
   if (!blocklist) {
     err << me << blocklist.error().message() << '\n';
@@ -505,7 +511,8 @@ void AddPasswordsCommands(CLI::App& app, CommandContext& context) {
       "Audit an existing credential set: CSV with a header (serial,mac,username,password)\n"
       "  or a plain list of passwords. Reports duplicates across devices, known defaults,\n"
       "  low entropy, passwords derived from serial or MAC, and counters. Passwords are\n"
-      "  masked. Exit 3 on findings, 1 on malformed input (with line numbers).");
+      "  masked. Exit 3 on findings, 1 on malformed input (with line numbers) or on a\n"
+      "  file with no records (empty, or a header only: likely a truncated export).");
   audit->add_option("file", audit_options->file, "Credential file")->required();
   audit->add_option("--blocklist", audit_options->blocklists, "Extra blocklist file");
   audit->add_option("--min-entropy", audit_options->min_entropy,

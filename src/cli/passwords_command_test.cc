@@ -146,6 +146,38 @@ TEST_F(PasswordsCommandTest, MalformedCsvNamesTheLineAndExits1) {
   EXPECT_NE(outcome.err.find("bad.csv:3: expected 2 fields"), std::string::npos) << outcome.err;
 }
 
+TEST_F(PasswordsCommandTest, AuditOfAFileWithoutRecordsFailsInsteadOfPassing) {
+  struct Case {
+    std::string name;
+    std::string text;
+  };
+  const Case cases[] = {
+      {"empty file", ""},
+      {"blank lines only", "\n\n"},
+      {"csv header only", "serial,mac,username,password\n"},
+  };
+
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string file = Write("export.csv", c.text);
+    for (const bool json : {false, true}) {
+      std::vector<std::string> args = {"passwords", "audit", file};
+      if (json) {
+        args.push_back("--json");
+      }
+
+      Outcome outcome = RunWith(args);
+
+      EXPECT_EQ(outcome.status, kExitFailure);
+      EXPECT_EQ(outcome.out, "");
+      EXPECT_NE(outcome.err.find("provisio passwords audit: " + file +
+                                 " contains no records; nothing was audited"),
+                std::string::npos)
+          << outcome.err;
+    }
+  }
+}
+
 TEST_F(PasswordsCommandTest, ProvingAMissingRegistryFails) {
   Outcome outcome = RunWith({"passwords", "prove", "--registry", Path("none.db")});
 

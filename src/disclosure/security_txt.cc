@@ -86,6 +86,17 @@ bool ValidUtf8(std::string_view text) {
   return true;
 }
 
+// Armor header keys other than "Hash" (RFC 4880 section 6.2): wrong in the
+// header of a cleartext signed message, but clearly meant as headers.
+bool IsOtherArmorHeader(std::string_view line) {
+  for (std::string_view key : {"Version: ", "Comment: ", "MessageID: ", "Charset: "}) {
+    if (line.rfind(key, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class Checker {
  public:
   explicit Checker(const SecurityTxtCheckOptions& options) : options_(options) {}
@@ -179,23 +190,29 @@ class Checker {
     }
     std::size_t i = first + 1;
     bool hash = false;
-    for (; i < lines.size() && !lines[i].text.empty(); ++i) {
+    bool blank_line = false;
+    for (; i < lines.size(); ++i) {
       const std::string& h = lines[i].text;
-      if (h.rfind("Hash: ", 0) == 0) {
-        hash = true;
-        const std::string algorithms = h.substr(6);
-        for (std::string_view weak : {"MD5", "SHA1", "RIPEMD160"}) {
-          if (algorithms.find(weak) != std::string::npos) {
-            Add(lines[i].number, FindingLevel::kWarning, "weak-hash",
-                "the signature uses the weak hash " + std::string(weak));
-          }
-        }
-      } else if (TrimRight(h).empty()) {
+      if (TrimRight(h).empty()) {
+        blank_line = true;
         break;
-      } else {
+      }
+      if (h.rfind("Hash:", 0) == 0) {
+        hash = true;
+        CheckHashHeader(lines[i].number, h.substr(5));
+      } else if (IsOtherArmorHeader(h)) {
         Add(lines[i].number, FindingLevel::kError, "bad-armor-header",
-            "expected a 'Hash: <algorithm>' armor header or an empty line after "
+            "only 'Hash: <algorithm>' armor headers may follow "
             "'-----BEGIN PGP SIGNED MESSAGE-----' (RFC 4880 section 7)");
+      } else {
+        // The signed text begins here without the empty line that must
+        // separate it from the armor headers: one finding, then read on as
+        // text rather than reporting every line as a bad armor header.
+        Add(lines[i].number, FindingLevel::kError, "missing-blank-line",
+            "expected an empty line after the armor headers of "
+            "'-----BEGIN PGP SIGNED MESSAGE-----' (RFC 4880 section 7); the signed text is read "
+            "from this line on");
+        break;
       }
     }
     if (!hash) {
@@ -207,7 +224,9 @@ class Checker {
           "no empty line ends the armor headers, and no signed text follows");
       return {};
     }
-    ++i;  // The empty line.
+    if (blank_line) {
+      ++i;  // The empty line.
+    }
     std::vector<Line> body;
     std::size_t sig_begin = lines.size();
     for (; i < lines.size(); ++i) {
@@ -278,6 +297,54 @@ class Checker {
       }
     }
     return body;
+  }
+
+  // `value` is what follows "Hash:": one or more comma-separated hash
+  // algorithm text names (RFC 4880 sections 7 and 9.4; RFC 9580 adds the SHA3 names).
+  void CheckHashHeader(int line, std::string_view value) {
+    std::string_view rest = value;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      std::string_view name = rest.substr(0, comma);
+      const std::size_t b = name.find_first_not_of(" \t");
+      const std::size_t e = name.find_last_not_of(" \t");
+      name = b == std::string_view::npos ? std::string_view() : name.substr(b, e - b + 1);
+      CheckHashName(line, name);
+      if (comma == std::string_view::npos) {
+        break;
+      }
+      rest = rest.substr(comma + 1);
+    }
+  }
+
+  void CheckHashName(int line, std::string_view name) {
+    struct HashName {
+      std::string_view name;
+      bool weak;
+    };
+    static constexpr HashName kNames[] = {
+        {"MD5", true},     {"SHA1", true},      {"RIPEMD160", true},
+        {"SHA256", false}, {"SHA384", false},   {"SHA512", false},
+        {"SHA224", false}, {"SHA3-256", false}, {"SHA3-512", false}};
+    std::string valid;
+    bool other_case = false;
+    for (const HashName& known : kNames) {
+      if (name == known.name) {
+        if (known.weak) {
+          Add(line, FindingLevel::kWarning, "weak-hash",
+              "the signature uses the weak hash " + std::string(known.name) +
+                  "; sign with SHA256 or stronger");
+        }
+        return;
+      }
+      valid += (valid.empty() ? "" : ", ") + std::string(known.name);
+      other_case = other_case || AsciiLower(known.name) == AsciiLower(name);
+    }
+    Add(line, FindingLevel::kError, "unknown-hash",
+        (name.empty() ? std::string("'Hash:' names no hash algorithm")
+                      : "'" + std::string(name) + "' is not an OpenPGP hash algorithm name") +
+            (other_case ? " (names are case-sensitive)" : "") + "; valid names are " + valid +
+            " (RFC 4880 section 9.4; the SHA3 names from RFC 9580)");
   }
 
   void ParseLine(const Line& line) {

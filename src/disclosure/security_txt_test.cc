@@ -183,6 +183,21 @@ TEST(CheckSecurityTxtTest, ReportsBrokenSignatureFraming) {
        "-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCgAdFiEEabc+/=\n=abcd\n"
        "-----END PGP SIGNATURE-----\n",
        "", "7:error:missing-signature "},
+      {"unknown hash", "Hash: SHA512", "Hash: FOO", "2:error:unknown-hash "},
+      {"hash name in lower case", "Hash: SHA512", "Hash: sha512", "2:error:unknown-hash "},
+      {"empty hash header", "Hash: SHA512", "Hash: ", "2:error:unknown-hash "},
+      {"weak hash", "Hash: SHA512", "Hash: SHA1", "2:warning:weak-hash "},
+      {"sha3 hash", "Hash: SHA512", "Hash: SHA3-256", ""},
+      {"comma-separated hashes", "Hash: SHA512", "Hash: SHA256,SHA512, SHA224", ""},
+      {"unknown hash in a list", "Hash: SHA512", "Hash: SHA256, BLAKE2b", "2:error:unknown-hash "},
+      {"several hash headers", "Hash: SHA512\n", "Hash: SHA256\nHash: MD5\n",
+       "3:warning:weak-hash "},
+      {"other armor header", "Hash: SHA512\n", "Hash: SHA512\nComment: hi\n",
+       "3:error:bad-armor-header "},
+      {"no empty line after the hash header", "Hash: SHA512\n\n", "Hash: SHA512\n",
+       "3:error:missing-blank-line "},
+      {"no empty line and no hash header", "Hash: SHA512\n\n", "",
+       "1:warning:missing-hash-header 2:error:missing-blank-line "},
   };
 
   for (const Case& c : cases) {
@@ -196,6 +211,34 @@ TEST(CheckSecurityTxtTest, ReportsBrokenSignatureFraming) {
 
     EXPECT_EQ(Summary(report), c.expected);
   }
+}
+
+TEST(CheckSecurityTxtTest, UnknownHashNameListsTheValidNames) {
+  std::string text = kSigned;
+  text.replace(text.find("SHA512"), 6, "FOO");
+
+  const SecurityTxtReport report = CheckSecurityTxt(text, At(kNow));
+
+  ASSERT_EQ(report.findings.size(), 1u) << Summary(report);
+  const std::string& message = report.findings[0].message;
+  EXPECT_NE(message.find("'FOO'"), std::string::npos) << message;
+  EXPECT_NE(message.find("MD5, SHA1, RIPEMD160, SHA256, SHA384, SHA512, SHA224, SHA3-256, "
+                         "SHA3-512"),
+            std::string::npos)
+      << message;
+}
+
+TEST(CheckSecurityTxtTest, MissingEmptyLineAfterHashGivesOneErrorAndKeepsTheFields) {
+  std::string text = kSigned;
+  text.replace(text.find("Hash: SHA512\n\n"), 14, "Hash: SHA512\n");
+
+  const SecurityTxtReport report = CheckSecurityTxt(text, At(kNow));
+
+  EXPECT_EQ(report.Count(FindingLevel::kError), 1) << Summary(report);
+  ASSERT_EQ(report.fields.size(), 3u) << Summary(report);
+  EXPECT_EQ(report.fields[0].line, 3);
+  EXPECT_EQ(report.fields[0].name, "Contact");
+  EXPECT_EQ(report.fields[2].name, "Canonical");
 }
 
 // Signs with a throwaway key in a private GNUPGHOME made for this test.
