@@ -15,6 +15,7 @@
 #include <thread>
 #include <tuple>
 
+#include "firmware/account_links.h"
 #include "firmware/checks.h"
 #include "firmware/unpacker.h"
 #include "provisio/core/files.h"
@@ -177,7 +178,9 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   // The weak owner tells a live buffer from a freed one whose address was
   // reused for different bytes.
   std::map<std::pair<const char*, std::size_t>, std::weak_ptr<const std::string>> buffers_seen;
+  AccountLinkResolver account_links;
   Unpacker unpacker(options.limits, [&](ExtractedFile file) {
+    std::vector<ExtractedFile> account_copies = account_links.Observe(&file);
     if (file.kind == ExtractedFile::Kind::kRegular) {
       ++regular_files;
       if (file.data.size() >= 4096 && file.owner) {
@@ -192,6 +195,10 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
     const bool in_image = !file.owner.owner_before(keeper) && !keeper.owner_before(file.owner);
     const std::uint64_t bytes = in_image ? 0 : file.data.size();
     queue.Push(std::move(file), bytes);
+    for (ExtractedFile& copy : account_copies) {
+      const std::uint64_t copy_bytes = copy.data.size();
+      queue.Push(std::move(copy), copy_bytes);
+    }
   });
   const auto unpack_and_scan = [&] {
     std::vector<std::thread> workers;

@@ -168,5 +168,42 @@ TEST(AnalyzerTest, ReadsSetuidAndWorldWritableModesFromAZipMadeOnUnix) {
   EXPECT_EQ(found, expected);
 }
 
+// /etc/shadow and /etc/passwd as symlinks to files elsewhere in the image,
+// the target packed before or after its link: the account checks read the
+// target, once, and say which link led there.
+TEST(AnalyzerTest, ChecksAccountFilesReachedThroughSymlinks) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      // Short forms (fewer fields than shadow(5) and passwd(5) have), which
+      // only the links make account files.
+      {"data/shadow", "root:$1$q4Xp9sLm$uzDCBhtCx.EvIy46g/ab51:19000\n"},
+      {"rw/passwd", "root:x:0:0\nguest::1000:1000\n"},
+      {"data/users.conf", "admin:secret:1\n"}};
+  const std::string links =
+      "mkdir -p etc var && ln -s ../data/shadow etc/shadow && ln -s /var/passwd etc/passwd && "
+      "ln -s ../rw/passwd var/passwd && ln -s /tmp/group etc/group && ";
+  for (const std::string order : {"data rw etc var", "etc var data rw"}) {
+    const std::string image = PackTree(files, links + "tar -cf ../out " + order);
+    ASSERT_FALSE(image.empty()) << "tar failed";
+    AnalyzerOptions options;
+    options.password_lists = DefaultPasswordListDir();
+    auto report = ScanBuffer(image, "image.tar", options);
+    ASSERT_TRUE(report) << report.error().message();
+    Located found;
+    for (const Finding& finding : report->findings) {
+      found.insert({finding.rule_id, finding.chain, finding.path});
+      if (finding.rule_id == "FW-DEFAULT-PASSWORD") {
+        EXPECT_NE(finding.message.find("reached through the symlink /etc/shadow"),
+                  std::string::npos)
+            << finding.message;
+      }
+    }
+    const Located expected = {
+        {"FW-DEFAULT-PASSWORD", "image.tar > tar@0x0", "/data/shadow"},
+        {"FW-EMPTY-PASSWORD", "image.tar > tar@0x0", "/rw/passwd"},
+    };
+    EXPECT_EQ(found, expected) << "tar order: " << order;
+  }
+}
+
 }  // namespace
 }  // namespace provisio::firmware

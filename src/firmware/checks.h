@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,16 +44,22 @@ class Checker {
  private:
   Checker() = default;
   void CheckBinaryPatterns(const ExtractedFile& file, FileResults* results) const;
-  void CheckText(const ExtractedFile& file, FileResults* results) const;
+  void CheckText(const ExtractedFile& file, bool account_file, FileResults* results) const;
   void CheckAccounts(const ExtractedFile& file, bool shadow, FileResults* results) const;
   void CheckMetadata(const ExtractedFile& file, FileResults* results) const;
   void CheckWebPasswords(const ExtractedFile& file, FileResults* results) const;
   // Which list holds the password of `hash` (empty when none within
   // `budget`). Sets *out_of_time when the scan's try budget ran out first.
+  // The same user and hash met again (an /etc/shadow- backup, the second
+  // rootfs of an A/B image) gets the first answer without new tries.
   std::string FindPassword(const std::string& user,
                            const std::string& hash,
                            const CandidateBudget& budget,
                            bool* out_of_time) const;
+  std::string SearchPassword(const std::string& user,
+                             const std::string& hash,
+                             const CandidateBudget& budget,
+                             bool* out_of_time) const;
   // Takes `micros` from the scan's password-try budget; false when spent.
   bool SpendTryBudget(std::uint64_t micros) const;
 
@@ -63,6 +71,12 @@ class Checker {
   std::uint64_t try_budget_micros_ = 0;
   // Shared by the scanning threads.
   mutable std::atomic<std::uint64_t> try_micros_spent_{0};
+  struct PasswordAnswer {
+    std::string list;  // Empty: none matched.
+    bool out_of_time = false;
+  };
+  mutable std::mutex answers_mutex_;
+  mutable std::map<std::pair<std::string, std::string>, PasswordAnswer> answers_;  // (user, hash)
 };
 
 // Whether `hash` (crypt(3) format) is the hash of `password`, via libxcrypt.

@@ -515,6 +515,33 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "connection cloud\nbridge_insecure true\n",
        {"FW-TLS-NO-VERIFY"}},
       {"mosquitto bridge secure", "/etc/mosquitto/mosquitto.conf", "bridge_insecure false\n", {}},
+      // Source code quotes its literals: unquoted values are names.
+      {"python names",
+       "/usr/lib/python3/dist-packages/auth.py",
+       "        self.password = password\n"
+       "        key = load_pem_private_key(key, password=None)\n"
+       "    def build(self, password: bytes) -> Encryption:\n"
+       "    PASS = ignore\n",
+       {}},
+      {"python literal",
+       "/usr/lib/app/config.py",
+       "password = \"Adm1nPass\"\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"shell unquoted literal",
+       "/etc/init.d/S50app",
+       "PASSWORD=Adm1nPass\n",
+       {"FW-HARDCODED-PASSWORD"}},
+      {"documented parameters",
+       "/usr/lib/python3/dist-packages/crypto.py",
+       "        :type passphrase: :py:data:`bytes`\n"
+       "        :param password: the password to use\n"
+       "    Pass :meth:`peek` a default value\n",
+       {}},
+      {"masked value", "/usr/lib/python3/misc.py", "        password = \":****\"\n", {}},
+      {"test log verdicts",
+       "/usr/share/doc/binutils/test-summary",
+       "PASS: addr2line\nPASS: ar thin archive\n",
+       {}},
   };
   auto checker = MakeChecker();
   auto portable = MakeChecker(ScannerEngine::kPortable);
@@ -626,6 +653,54 @@ TEST(CheckerTest, StopsPasswordTriesWhenTheScansBudgetIsSpent) {
   EXPECT_NE(results.findings[1].message.find("budget for password tries was spent"),
             std::string::npos)
       << results.findings[1].message;
+}
+
+// Account files outside /etc/passwd and /etc/shadow (backups made by
+// shadow-utils, vendor folders) are recognised by their form.
+TEST(CheckerTest, ChecksAccountFilesAnywhereByTheirForm) {
+  auto checker = MakeChecker();
+  const std::string shadow_line = "root:" + Hash("$1$", "root") + ":19000:0:99999:7:::\n";
+  const struct {
+    const char* path;
+    std::string content;
+    std::multiset<std::string> expected;
+  } cases[] = {
+      {"/etc/shadow-", shadow_line, {"FW-DEFAULT-PASSWORD"}},
+      {"/etc/config/shadow",
+       "# users\n" + shadow_line + "daemon:*:19000:0:99999:7:::\n",
+       {"FW-DEFAULT-PASSWORD"}},
+      {"/var/passwd",
+       "root:x:0:0:root:/root:/bin/sh\nguest::1000:1000::/:/bin/sh\n",
+       {"FW-EMPTY-PASSWORD"}},
+      {"/etc/passwd-",
+       "root:x:0:0:root:/root:/bin/sh\nbackdoor:x:0:0::/:/bin/sh\n",
+       {"FW-UID0-DUPLICATE"}},
+      // Not account files: other colon-separated forms.
+      {"/etc/config/network", "config interface 'lan'\n\toption ipaddr '192.168.1.1'\n", {}},
+      {"/usr/share/doc/notes.txt", "at 12:00:00 the job ran\nuser: admin\n", {}},
+      {"/etc/group", "root:x:0:\nusers::100:\n", {}},
+      {"/etc/mapping", "a:b:c:d:e:f:g\n", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    EXPECT_EQ(Rules(*checker, File(c.path, c.content)), c.expected);
+  }
+}
+
+// The same account and hash in a second file (/etc/shadow-, the other
+// rootfs of an A/B image) gets the first file's answer without new tries.
+TEST(CheckerTest, TriesEachHashOncePerScan) {
+  AnalyzerOptions options;
+  options.password_lists = DefaultPasswordListDir();
+  // One sha512crypt try in the whole scan: the account name, which matches.
+  options.password_try_budget_micros = 2200;
+  auto checker = Checker::Create(options);
+  ASSERT_TRUE(checker) << checker.error().message();
+  const std::string line = "root:" + Hash("$6$", "root") + ":19000:0:99999:7:::\n";
+  EXPECT_EQ(Rules(**checker, File("/etc/shadow", line)),
+            std::multiset<std::string>{"FW-DEFAULT-PASSWORD"});
+  EXPECT_EQ(Rules(**checker, File("/etc/shadow-", line)),
+            std::multiset<std::string>{"FW-DEFAULT-PASSWORD"});
 }
 
 TEST(CheckerTest, SkipsPasswordTriesOnHashesTooCostlyForADevice) {

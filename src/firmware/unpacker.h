@@ -34,6 +34,12 @@ struct ExtractedFile {
   // (hard links): the binary patterns, which do not depend on the name,
   // need not run again.
   bool same_data_as_earlier_file = false;
+  // Set by the analyzer (AccountLinkResolver) when an account-file symlink
+  // such as /etc/shadow leads to this file: the link's path.
+  std::string reached_as;
+  // A copy of a file scanned already, handed over again for the account
+  // checks that its link (`reached_as`) calls for.
+  bool accounts_only = false;
 };
 
 using FileSink = std::function<void(ExtractedFile)>;
