@@ -205,5 +205,30 @@ TEST(AnalyzerTest, ChecksAccountFilesReachedThroughSymlinks) {
   }
 }
 
+// In a flash image a compressed stream is followed by other data. The end
+// of the stream's contents must still be scanned, without a damage note.
+TEST(AnalyzerTest, ScansTheEndOfAnXzOrZstdStreamFollowedByOtherData) {
+  for (const std::string tool : {"xz", "zstd -q", "gzip", "bzip2"}) {
+    SCOPED_TRACE(tool);
+    const std::string image =
+        PackTree({{"p", std::string(200000, 'a') + "\naws=AKIAQWERTYUIOPASDFGH\n"}},
+                 tool + " -c p > ../out && head -c 70000 /dev/urandom >> ../out");
+    ASSERT_FALSE(image.empty()) << tool << " failed";
+    AnalyzerOptions options;
+    auto report = ScanBuffer(image, "flash.bin", options);
+    ASSERT_TRUE(report) << report.error().message();
+    // Found in the decoded stream (zstd keeps the token's bytes as a
+    // literal, so the raw scan of the stream may find it as well).
+    std::size_t decoded_tokens = 0;
+    for (const Finding& finding : report->findings) {
+      if (finding.rule_id == "FW-API-TOKEN" && finding.chain.find("@0x0") != std::string::npos)
+        ++decoded_tokens;
+    }
+    EXPECT_EQ(decoded_tokens, 1u);
+    for (const UnpackNote& note : report->notes)
+      ADD_FAILURE() << note.chain << ": " << note.message;
+  }
+}
+
 }  // namespace
 }  // namespace provisio::firmware

@@ -1201,6 +1201,10 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   const bool accounts =
       account_file || EndsWith(path, "/etc/group") || EndsWith(path, "/etc/gshadow");
   const bool dash_comments = EndsWith(path, ".sql") || EndsWith(path, ".lua");
+  // GRUB's command.lst and moddep.lst map commands to modules
+  // ("password: password", "password_pbkdf2: crypto pbkdf2 ...").
+  const bool grub_module_list =
+      EndsWith(path, ".lst") && path.find("/grub") != std::string_view::npos;
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> matches;
   const auto scanned = text_->Scan(data, [&](const Match& match) {
     auto& end = matches[{match.id, match.start}];
@@ -1298,7 +1302,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         case kPskAssign:
         case kSecretAssign:
         case kApiKeyAssign: {
-          if (accounts)
+          if (accounts || grub_module_list)
             break;
           std::size_t assign = text.find_first_of(":=");
           if (id == kPasswordAssign || id == kPskAssign) {

@@ -16,6 +16,7 @@
 #include "firmware/cramfs_reader.h"
 #include "firmware/headers.h"
 #include "firmware/jffs2_reader.h"
+#include "firmware/stream_decoders.h"
 #include "firmware/ubi_reader.h"
 
 namespace provisio::firmware {
@@ -625,19 +626,41 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
   // Set by UnpackFileContents when `stream` is a whole file; taken here so
   // that nested streams do not see it.
   const ExtractedFile* const whole_file = std::exchange(whole_file_, nullptr);
-  archive* reader = archive_read_new();
-  if (reader == nullptr)
+  const std::uint64_t ratio_cap =
+      std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
+  const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
+  // xz and zstd: our own loops, which stop at the stream's end (see
+  // stream_decoders.h); the other formats through libarchive.
+  const bool own_decoder = kind == "xz" || kind == "zstd";
+  archive* reader = own_decoder ? nullptr : archive_read_new();
+  if (reader == nullptr && !own_decoder)
     return 0;
-  archive_read_support_filter_all(reader);
-  archive_read_support_format_raw(reader);
   std::string out;
-  const bool opened = archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
-  bool ok = opened && archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
-  archive_entry* entry = nullptr;
+  bool ok = false;
   bool stream_error = false;
+  bool truncated = false;
+  std::uint64_t consumed = 0;
   std::string error_text;
+  if (own_decoder) {
+    DecodedStream decoded =
+        kind == "xz" ? DecodeXzStream(stream, cap) : DecodeZstdFrames(stream, cap);
+    out = std::move(decoded.data);
+    truncated = decoded.capped;
+    stream_error = decoded.cut || decoded.damaged;
+    error_text = std::move(decoded.error);
+    ok = !stream_error || !out.empty();
+    consumed = std::clamp<std::uint64_t>(decoded.consumed, 1, stream.size());
+  } else {
+    archive_read_support_filter_all(reader);
+    archive_read_support_format_raw(reader);
+  }
+  const bool opened =
+      own_decoder || archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
+  if (!own_decoder)
+    ok = opened && archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
+  archive_entry* entry = nullptr;
   // Opening decodes the first block already for some decoders (bzip2).
-  if (!opened || (ok && archive_read_next_header(reader, &entry) != ARCHIVE_OK)) {
+  if (!opened || (!own_decoder && ok && archive_read_next_header(reader, &entry) != ARCHIVE_OK)) {
     // A decoder was found for the stream but failed on its first block.
     ok = false;
     stream_error = true;
@@ -647,19 +670,15 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
   // libarchive peels stacked compression (gzip inside xz inside ...) in
   // one read; every layer beyond the first counts toward the depth bound.
   const unsigned extra_layers =
-      ok ? static_cast<unsigned>(std::max(archive_filter_count(reader) - 2, 0)) : 0U;
+      ok && !own_decoder ? static_cast<unsigned>(std::max(archive_filter_count(reader) - 2, 0))
+                         : 0U;
   if (ok && depth + extra_layers > limits_.max_depth) {
     Note(chain, "nesting depth limit (" + std::to_string(limits_.max_depth) + ") reached inside " +
                     std::to_string(extra_layers + 1) +
                     " stacked compression layers; scanned as raw data without unpacking");
     ok = false;
   }
-  bool truncated = false;
-  std::uint64_t consumed = 0;
-  const std::uint64_t ratio_cap =
-      std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
-  const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
-  if (ok) {
+  if (ok && !own_decoder) {
     std::array<char, 1 << 16> buffer{};
     while (true) {
       const la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
@@ -678,14 +697,15 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
       out.append(buffer.data(), static_cast<std::size_t>(n));
     }
   }
-  if (ok) {
+  if (ok && !own_decoder) {
     // What the decoders took from `stream` (the bottom filter's position:
     // exact, as libarchive counts only what a decoder consumed).
     const la_int64_t taken = archive_filter_bytes(reader, -1);
     consumed =
         taken > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(taken), stream.size()) : 1;
   }
-  archive_read_free(reader);
+  if (reader != nullptr)
+    archive_read_free(reader);
   if (truncated && cap == ratio_cap) {
     // A compressible stream that holds a tar or cpio archive (a .tgz with
     // a big file of zeros first): read the archive straight through the

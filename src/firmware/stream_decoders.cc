@@ -1,0 +1,153 @@
+#include "firmware/stream_decoders.h"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include <lzma.h>
+#include <zstd.h>
+
+#include "firmware/bytes.h"
+
+namespace provisio::firmware {
+namespace {
+
+constexpr std::size_t kChunk = std::size_t{1} << 16;
+
+// Appends what fits under `cap`; false when `cap` cut the chunk.
+bool AppendCapped(DecodedStream* result, const char* data, std::size_t size, std::uint64_t cap) {
+  const std::uint64_t room = cap - std::min<std::uint64_t>(cap, result->data.size());
+  result->data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(size, room)));
+  if (size > room) {
+    result->capped = true;
+    return false;
+  }
+  return true;
+}
+
+std::string LzmaError(lzma_ret status) {
+  switch (status) {
+    case LZMA_FORMAT_ERROR:
+      return "not an xz stream";
+    case LZMA_OPTIONS_ERROR:
+      return "unsupported xz options";
+    case LZMA_DATA_ERROR:
+      return "corrupted input data";
+    case LZMA_MEMLIMIT_ERROR:
+      return "the stream needs more decoder memory than allowed";
+    case LZMA_MEM_ERROR:
+      return "out of memory";
+    default:
+      return "xz decoder error " + std::to_string(static_cast<int>(status));
+  }
+}
+
+bool IsZstdFrame(std::string_view data, std::size_t at) {
+  return at + 4 <= data.size() && LoadLe32(data, at) == 0xFD2FB528U;
+}
+
+bool IsSkippableFrame(std::string_view data, std::size_t at) {
+  return at + 8 <= data.size() && (LoadLe32(data, at) & 0xFFFFFFF0U) == 0x184D2A50U;
+}
+
+}  // namespace
+
+DecodedStream DecodeXzStream(std::string_view stream,
+                             std::uint64_t cap,
+                             std::uint64_t memory_limit) {
+  DecodedStream result;
+  lzma_stream decoder = LZMA_STREAM_INIT;
+  // No LZMA_CONCATENATED: the decoder stops at the end of this stream.
+  if (lzma_stream_decoder(&decoder, memory_limit, 0) != LZMA_OK) {
+    result.damaged = true;
+    result.error = "the xz decoder could not be set up";
+    return result;
+  }
+  std::array<char, kChunk> buffer{};
+  decoder.next_in = UnsignedBytes(stream);
+  decoder.avail_in = stream.size();
+  while (true) {
+    decoder.next_out = reinterpret_cast<std::uint8_t*>(buffer.data());
+    decoder.avail_out = buffer.size();
+    const lzma_ret status = lzma_code(&decoder, LZMA_FINISH);
+    if (!AppendCapped(&result, buffer.data(), buffer.size() - decoder.avail_out, cap))
+      break;
+    if (status == LZMA_STREAM_END) {
+      result.consumed = decoder.total_in;
+      break;
+    }
+    if (status == LZMA_OK)
+      continue;
+    if (status == LZMA_BUF_ERROR && decoder.avail_in == 0) {
+      result.cut = true;
+      result.error = "truncated xz input";
+    } else {
+      result.damaged = true;
+      result.error = LzmaError(status);
+    }
+    result.consumed = decoder.total_in;
+    break;
+  }
+  if (result.capped)
+    result.consumed = decoder.total_in;
+  lzma_end(&decoder);
+  return result;
+}
+
+DecodedStream DecodeZstdFrames(std::string_view stream, std::uint64_t cap) {
+  DecodedStream result;
+  const std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(),
+                                                                     &ZSTD_freeDCtx);
+  if (context == nullptr ||
+      ZSTD_isError(ZSTD_DCtx_setParameter(context.get(), ZSTD_d_windowLogMax, 27))) {
+    result.damaged = true;
+    result.error = "the zstd decoder could not be set up";
+    return result;
+  }
+  std::array<char, kChunk> buffer{};
+  ZSTD_inBuffer in{stream.data(), stream.size(), 0};
+  bool in_frame = false;
+  while (true) {
+    if (!in_frame) {
+      // Between frames: go on only into another frame (skippable ones are
+      // metadata); anything else is what follows the stream.
+      while (IsSkippableFrame(stream, in.pos)) {
+        const std::uint64_t size = LoadLe32(stream, in.pos + 4);
+        if (size > stream.size() - in.pos - 8)
+          break;
+        in.pos += static_cast<std::size_t>(8 + size);
+        result.consumed = in.pos;
+      }
+      if (!IsZstdFrame(stream, in.pos))
+        break;
+      in_frame = true;
+    }
+    ZSTD_outBuffer out{buffer.data(), buffer.size(), 0};
+    const std::size_t hint = ZSTD_decompressStream(context.get(), &out, &in);
+    if (!AppendCapped(&result, buffer.data(), out.pos, cap)) {
+      result.consumed = in.pos;
+      break;
+    }
+    if (ZSTD_isError(hint)) {
+      result.damaged = true;
+      result.error = ZSTD_getErrorName(hint);
+      result.consumed = in.pos;
+      break;
+    }
+    if (hint == 0) {  // The frame is complete and flushed.
+      in_frame = false;
+      result.consumed = in.pos;
+      continue;
+    }
+    if (in.pos == in.size && out.pos < out.size) {
+      // Needs input that is not there.
+      result.cut = true;
+      result.error = "truncated zstd input";
+      result.consumed = in.pos;
+      break;
+    }
+  }
+  return result;
+}
+
+}  // namespace provisio::firmware

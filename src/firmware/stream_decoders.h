@@ -1,0 +1,37 @@
+// Single-stream decoders for xz and zstd that stop where the stream ends.
+//
+// In a flash image a compressed stream is followed by something else (the
+// next partition, padding, an ar member header). libarchive reads xz and
+// zstd input as a run of concatenated streams, fails on those trailing
+// bytes and drops the last block it had decoded: the end of a kernel's
+// initramfs or of a package's control.tar was lost. These decoders end at
+// the stream's own end and say how many input bytes it took.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace provisio::firmware {
+
+struct DecodedStream {
+  std::string data;            // What was decoded (all of it up to an error).
+  std::uint64_t consumed = 0;  // Input bytes of the streams decoded.
+  bool capped = false;         // Stopped at `cap` bytes of output.
+  bool cut = false;            // The input ends before the stream does.
+  bool damaged = false;        // The decoder rejected the input.
+  std::string error;           // Why, for `cut` or `damaged`.
+};
+
+// Decodes one .xz stream from the start of `stream`, at most `cap` bytes,
+// with at most `memory_limit` bytes of decoder memory (a hostile header can
+// ask for a 1.5 GiB dictionary).
+DecodedStream DecodeXzStream(std::string_view stream,
+                             std::uint64_t cap,
+                             std::uint64_t memory_limit = std::uint64_t{256} << 20);
+
+// Decodes the zstd frames at the start of `stream` (skippable frames
+// passed over), at most `cap` bytes, windows up to 128 MiB.
+DecodedStream DecodeZstdFrames(std::string_view stream, std::uint64_t cap);
+
+}  // namespace provisio::firmware

@@ -1,0 +1,118 @@
+#include "firmware/stream_decoders.h"
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <lzma.h>
+#include <zstd.h>
+
+namespace provisio::firmware {
+namespace {
+
+// Text that compresses, with a marker at its very end (what was lost when
+// the last decoded block was dropped).
+std::string Payload() {
+  std::string text;
+  std::mt19937 random(7);
+  while (text.size() < 300000)
+    text += "line " + std::to_string(random()) + " of the payload\n";
+  return text + "THE-END-MARKER\n";
+}
+
+std::string Xz(const std::string& data) {
+  std::string out(lzma_stream_buffer_bound(data.size()), '\0');
+  std::size_t written = 0;
+  EXPECT_EQ(lzma_easy_buffer_encode(
+                6, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const std::uint8_t*>(data.data()),
+                data.size(), reinterpret_cast<std::uint8_t*>(out.data()), &written, out.size()),
+            LZMA_OK);
+  out.resize(written);
+  return out;
+}
+
+std::string Zstd(const std::string& data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  const std::size_t written = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+  EXPECT_FALSE(ZSTD_isError(written));
+  out.resize(written);
+  return out;
+}
+
+std::string Garbage(std::size_t size) {
+  std::string bytes(size, '\0');
+  std::mt19937 random(11);
+  for (char& c : bytes)
+    c = static_cast<char>(random() | 1);  // Never a run of zero padding.
+  return bytes;
+}
+
+constexpr std::uint64_t kNoCap = std::uint64_t{1} << 40;
+
+TEST(DecodeXzStreamTest, DecodesAllOfAStreamFollowedByOtherData) {
+  const std::string payload = Payload();
+  const std::string xz = Xz(payload);
+  for (const std::string& after : {std::string(), Garbage(4096), std::string("!<arch>\n") + xz}) {
+    const DecodedStream decoded = DecodeXzStream(xz + after, kNoCap);
+    EXPECT_EQ(decoded.data, payload);
+    EXPECT_EQ(decoded.consumed, xz.size());
+    EXPECT_FALSE(decoded.damaged || decoded.cut || decoded.capped) << decoded.error;
+  }
+}
+
+TEST(DecodeXzStreamTest, KeepsWhatPrecedesACutOrDamage) {
+  const std::string payload = Payload();
+  const std::string xz = Xz(payload);
+  const DecodedStream cut = DecodeXzStream(xz.substr(0, xz.size() / 2), kNoCap);
+  EXPECT_TRUE(cut.cut);
+  EXPECT_FALSE(cut.data.empty());
+  EXPECT_EQ(payload.compare(0, cut.data.size(), cut.data), 0);
+
+  std::string damaged = xz;
+  damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x55);
+  const DecodedStream bad = DecodeXzStream(damaged, kNoCap);
+  // (LZMA may hand out wrong bytes before its check fails: only the
+  // verdict is certain.)
+  EXPECT_TRUE(bad.damaged);
+  EXPECT_FALSE(bad.error.empty());
+
+  EXPECT_TRUE(DecodeXzStream("not xz at all", kNoCap).damaged);
+}
+
+TEST(DecodeXzStreamTest, StopsAtTheCap) {
+  const DecodedStream decoded = DecodeXzStream(Xz(Payload()), 1000);
+  EXPECT_TRUE(decoded.capped);
+  EXPECT_EQ(decoded.data.size(), 1000u);
+}
+
+TEST(DecodeXzStreamTest, RefusesADictionaryBeyondTheMemoryLimit) {
+  const DecodedStream decoded = DecodeXzStream(Xz(Payload()), kNoCap, 1 << 20);
+  EXPECT_TRUE(decoded.damaged);
+  EXPECT_NE(decoded.error.find("memory"), std::string::npos) << decoded.error;
+}
+
+TEST(DecodeZstdFramesTest, DecodesEveryFrameAndStopsAtOtherData) {
+  const std::string payload = Payload();
+  const std::string frame = Zstd(payload);
+  // A skippable frame (metadata) between two data frames.
+  const std::string skippable = std::string("\x50\x2A\x4D\x18\x04\x00\x00\x00meta", 12);
+  const std::string stream = frame + skippable + frame;
+  const DecodedStream decoded = DecodeZstdFrames(stream + Garbage(4096), kNoCap);
+  EXPECT_EQ(decoded.data, payload + payload);
+  EXPECT_EQ(decoded.consumed, stream.size());
+  EXPECT_FALSE(decoded.damaged || decoded.cut || decoded.capped) << decoded.error;
+}
+
+TEST(DecodeZstdFramesTest, KeepsWhatPrecedesACut) {
+  const std::string payload = Payload();
+  const std::string frame = Zstd(payload);
+  const DecodedStream cut = DecodeZstdFrames(frame.substr(0, frame.size() - 10), kNoCap);
+  EXPECT_TRUE(cut.cut) << cut.error;
+  EXPECT_EQ(payload.compare(0, cut.data.size(), cut.data), 0);
+  EXPECT_TRUE(DecodeZstdFrames("\x28\xB5\x2F\xFD\xFF\xFF\xFF\xFF", kNoCap).damaged ||
+              DecodeZstdFrames("\x28\xB5\x2F\xFD\xFF\xFF\xFF\xFF", kNoCap).cut);
+}
+
+}  // namespace
+}  // namespace provisio::firmware
