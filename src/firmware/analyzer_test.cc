@@ -230,5 +230,44 @@ TEST(AnalyzerTest, ScansTheEndOfAnXzOrZstdStreamFollowedByOtherData) {
   }
 }
 
+// A kernel image in a file system keeps its compressed kernel after the
+// decompressor's code: it is carved so the kernel's version is listed. The
+// kernel's own crypto self-test keys (DER) are not device keys; the same
+// key in an ordinary file is.
+TEST(AnalyzerTest, ReadsTheKernelInsideBzImageAndZImageFiles) {
+  const std::string pack =
+      "openssl genrsa -traditional -out k.pem 1024 && "
+      "openssl rsa -in k.pem -outform DER -out key.der && rm k.pem && "
+      // A kernel: its banner, a DER key vector, text enough to compress.
+      "kernel() { printf 'Linux version %s (builder@host) (gcc 10.2) #1 SMP\\n' $1; "
+      "cat key.der; yes 'kernel text' | head -c 65536; } && "
+      // x86 bzImage: boot sector signature at 0x1FE, "HdrS" at 0x202.
+      "mkdir -p boot && head -c 16384 /dev/zero > boot/vmlinuz && "
+      "printf '\\125\\252' | dd of=boot/vmlinuz bs=1 seek=510 conv=notrunc && "
+      "printf 'HdrS' | dd of=boot/vmlinuz bs=1 seek=514 conv=notrunc && "
+      "kernel 5.10.0 | gzip -9 -n >> boot/vmlinuz && "
+      // ARM zImage: its magic at 0x24.
+      "head -c 8192 /dev/zero > boot/zImage && "
+      "printf '\\030\\050\\157\\001' | dd of=boot/zImage bs=1 seek=36 conv=notrunc && "
+      "kernel 5.15.0 | gzip -9 -n >> boot/zImage && tar -cf ../out boot key.der";
+  const std::string image = PackTree({}, pack);
+  ASSERT_FALSE(image.empty()) << "openssl, dd or tar failed";
+  AnalyzerOptions options;
+  auto report = ScanBuffer(image, "rootfs.tar", options);
+  ASSERT_TRUE(report) << report.error().message();
+  std::set<std::pair<std::string, std::string>> kernels;
+  for (const Component& component : report->components) {
+    if (component.name == "linux-kernel")
+      kernels.insert({component.version, component.chain});
+  }
+  EXPECT_EQ(kernels, (std::set<std::pair<std::string, std::string>>{
+                         {"5.10.0", "rootfs.tar > tar@0x0 > /boot/vmlinuz > gzip@0x4000"},
+                         {"5.15.0", "rootfs.tar > tar@0x0 > /boot/zImage > gzip@0x2000"}}));
+  Located found;
+  for (const Finding& finding : report->findings)
+    found.insert({finding.rule_id, finding.chain, finding.path});
+  EXPECT_EQ(found, (Located{{"FW-PRIVATE-KEY", "rootfs.tar > tar@0x0", "/key.der"}}));
+}
+
 }  // namespace
 }  // namespace provisio::firmware

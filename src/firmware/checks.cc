@@ -1049,6 +1049,22 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
                                           "ELF") ||
                                StartsWith(data, "!<arch>\n")) &&
                               IsCryptoLibrary(Basename(file.path));
+  // A Linux kernel carries its crypto self-tests' RSA keys as DER vectors
+  // (crypto/testmgr.h), the same in every build: like a crypto library's,
+  // they are not device keys. Its banner tells a kernel: "Linux version
+  // 6.1.0-50-amd64 (builder@host) (gcc ...".
+  bool linux_kernel = false;
+  for (const auto& [key, end] : matches) {
+    if (key.first != kVersionLinux)
+      continue;
+    const std::string_view banner = data.substr(key.second, 160);
+    const std::size_t open = banner.find(" (");
+    if (open != std::string_view::npos && banner.find('@', open) != std::string_view::npos &&
+        banner.find(')', open) != std::string_view::npos) {
+      linux_kernel = true;
+      break;
+    }
+  }
   std::uint64_t der_covered_until = 0;
   std::set<std::pair<std::string, std::string>> components;
   // DER candidates are processed in offset order so a PKCS#8 wrapper hides
@@ -1088,7 +1104,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kDerVersion1:
         // Keyed by where the version sits: the SEQUENCE header before it
         // is one of three lengths, tried below.
-        if (!crypto_library)
+        if (!crypto_library && !linux_kernel)
           der.emplace_back(end - 3, id);
         break;
       case kDropbearSshKey:

@@ -179,6 +179,15 @@ bool LooksLikeCpio(std::string_view data, std::size_t at) {
          data[at + header + name_size - 1] == '\0' && file_size <= left - header - name_size;
 }
 
+// An x86 bzImage (boot sector signature and "HdrS" setup header) or an ARM
+// zImage (its magic number at 0x24, either byte order).
+bool IsCompressedKernelImage(std::string_view data) {
+  if (data.size() >= 0x240 && LoadLe16(data, 0x1FE) == 0xAA55U && data.substr(0x202, 4) == "HdrS")
+    return true;
+  return data.size() >= 0x30 &&
+         (LoadLe32(data, 0x24) == 0x016F2818U || LoadBe32(data, 0x24) == 0x016F2818U);
+}
+
 // Decodes as much of a gzip stream (members one after another) as zlib
 // can, up to `cap` bytes. libarchive drops the last buffer of output when
 // its input ends early; zlib hands out everything before the cut.
@@ -589,6 +598,13 @@ Unpacker::Probe Unpacker::TryContainer(const std::shared_ptr<const std::string>&
 
 std::uint64_t Unpacker::UnpackFileContents(const ExtractedFile& file, unsigned depth) {
   const std::string_view data = file.data;
+  // A kernel image keeps its compressed kernel after the decompressor's
+  // code, not at offset 0: it is carved whole, as a raw image is, so that
+  // the kernel (its version, what it holds) is read.
+  if (IsCompressedKernelImage(data)) {
+    Carve(file.owner, data, file.chain + " > " + file.path, depth);
+    return data.size();
+  }
   std::size_t at = std::string_view::npos;
   for (const std::size_t candidate : {std::size_t{0}, std::size_t{257}, std::size_t{1080}}) {
     if (candidate >= data.size())
