@@ -269,5 +269,22 @@ TEST(AnalyzerTest, ReadsTheKernelInsideBzImageAndZImageFiles) {
   EXPECT_EQ(found, (Located{{"FW-PRIVATE-KEY", "rootfs.tar > tar@0x0", "/key.der"}}));
 }
 
+// U-Boot boot scripts are plain text whatever their compression field says
+// (Debian's installer ships one marked gzip): no "could not be
+// decompressed" note, and their text is still scanned.
+TEST(AnalyzerTest, ReadsABootScriptMarkedCompressedAsPlainText) {
+  const std::string image =
+      PackTree({{"s", "setenv token AKIAQWERTYUIOPASDFGH\nbootz ${kernel_addr_r}\n"}},
+               "mkimage -A arm -O linux -T script -C gzip -n boot -d s ../out");
+  ASSERT_FALSE(image.empty()) << "mkimage failed";
+  AnalyzerOptions options;
+  auto report = ScanBuffer(image, "boot.scr", options);
+  ASSERT_TRUE(report) << report.error().message();
+  for (const UnpackNote& note : report->notes)
+    ADD_FAILURE() << note.chain << ": " << note.message;
+  ASSERT_EQ(report->findings.size(), 1u);
+  EXPECT_EQ(report->findings[0].rule_id, "FW-API-TOKEN");
+}
+
 }  // namespace
 }  // namespace provisio::firmware

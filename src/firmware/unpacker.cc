@@ -1145,8 +1145,10 @@ std::uint64_t Unpacker::ReadUImage(const std::shared_ptr<const std::string>& own
     ++index;
     const UImageCompression compression = header->compression;
     // A multi-file image's compression field describes its kernel at most;
-    // each part is recognised by its own magic instead.
-    if (compression == UImageCompression::kNone || header->parts.size() > 1) {
+    // each part is recognised by its own magic instead. A boot script
+    // (type 6) is plain text whatever that field says (Debian's installer
+    // ships one marked gzip).
+    if (compression == UImageCompression::kNone || header->parts.size() > 1 || header->type == 6) {
       Carve(owner, part, part_chain, depth);
     } else if (Decompress(part, ToString(compression),
                           part_chain + " > " + std::string(ToString(compression)), depth) == 0) {
