@@ -642,7 +642,7 @@ TEST(CheckerTest, StopsPasswordTriesWhenTheScansBudgetIsSpent) {
   AnalyzerOptions options;
   options.password_lists = DefaultPasswordListDir();
   // Enough for about three sha512crypt tries in the whole scan.
-  options.password_try_budget_micros = 3 * 2200;
+  options.password_try_budget_micros = 3 * 4500;
   auto checker = Checker::Create(options);
   ASSERT_TRUE(checker) << checker.error().message();
   // "root" is the account name: found on the first try.
@@ -697,7 +697,7 @@ TEST(CheckerTest, TriesEachHashOncePerScan) {
   AnalyzerOptions options;
   options.password_lists = DefaultPasswordListDir();
   // One sha512crypt try in the whole scan: the account name, which matches.
-  options.password_try_budget_micros = 2200;
+  options.password_try_budget_micros = 4500;
   auto checker = Checker::Create(options);
   ASSERT_TRUE(checker) << checker.error().message();
   const std::string line = "root:" + Hash("$6$", "root") + ":19000:0:99999:7:::\n";

@@ -31,7 +31,7 @@ struct AnalyzerOptions {
   // password per line). Empty: no hash cracking, only structural checks.
   std::filesystem::path password_lists;
   // The most CPU time the password tries of one scan may take, in estimated
-  // microseconds (one sha512crypt try counts 2200, a yescrypt try 27000):
+  // microseconds (one sha512crypt try counts 4500, a yescrypt try 31000):
   // a shadow file of thousands of slow hashes cannot stall the scan. Hashes
   // met after it is spent are reported without tries, and say so.
   std::uint64_t password_try_budget_micros = 20'000'000;
