@@ -249,7 +249,10 @@ TEST(AnalyzerTest, ReadsTheKernelInsideBzImageAndZImageFiles) {
       // ARM zImage: its magic at 0x24.
       "head -c 8192 /dev/zero > boot/zImage && "
       "printf '\\030\\050\\157\\001' | dd of=boot/zImage bs=1 seek=36 conv=notrunc && "
-      "kernel 5.15.0 | gzip -9 -n >> boot/zImage && tar -cf ../out boot key.der";
+      "kernel 5.15.0 | gzip -9 -n >> boot/zImage && "
+      // A raw dump holding a kernel's banner and, elsewhere, a key: not all
+      // kernel, so the key is reported.
+      "kernel 4.19.0 > boot/flash.bin && tar -cf ../out boot key.der";
   const std::string image = PackTree({}, pack);
   ASSERT_FALSE(image.empty()) << "openssl, dd or tar failed";
   AnalyzerOptions options;
@@ -261,12 +264,14 @@ TEST(AnalyzerTest, ReadsTheKernelInsideBzImageAndZImageFiles) {
       kernels.insert({component.version, component.chain});
   }
   EXPECT_EQ(kernels, (std::set<std::pair<std::string, std::string>>{
+                         {"4.19.0", "rootfs.tar > tar@0x0"},
                          {"5.10.0", "rootfs.tar > tar@0x0 > /boot/vmlinuz > gzip@0x4000"},
                          {"5.15.0", "rootfs.tar > tar@0x0 > /boot/zImage > gzip@0x2000"}}));
   Located found;
   for (const Finding& finding : report->findings)
     found.insert({finding.rule_id, finding.chain, finding.path});
-  EXPECT_EQ(found, (Located{{"FW-PRIVATE-KEY", "rootfs.tar > tar@0x0", "/key.der"}}));
+  EXPECT_EQ(found, (Located{{"FW-PRIVATE-KEY", "rootfs.tar > tar@0x0", "/key.der"},
+                            {"FW-PRIVATE-KEY", "rootfs.tar > tar@0x0", "/boot/flash.bin"}}));
 }
 
 // U-Boot boot scripts are plain text whatever their compression field says

@@ -217,6 +217,17 @@ bool IsAlnum(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
 
+// Whether a chain element ("gzip@0x4000", "xz@0x52cc", "lzma") names a
+// decoded compressed stream.
+bool IsDecodedStreamContainer(std::string_view element) {
+  for (const std::string_view codec : {"gzip", "xz", "lzma", "bzip2", "zstd", "lz4", "lzo"}) {
+    if (element.substr(0, codec.size()) == codec &&
+        (element.size() == codec.size() || element[codec.size()] == '@'))
+      return true;
+  }
+  return false;
+}
+
 // Self-test and benchmark key vectors ship inside these crypto libraries and
 // tools (libgnutls: 3 keys, `openssl speed`: 5 DER keys); a key inside them is
 // not a device key.
@@ -1051,10 +1062,22 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
                               IsCryptoLibrary(Basename(file.path));
   // A Linux kernel carries its crypto self-tests' RSA keys as DER vectors
   // (crypto/testmgr.h), the same in every build: like a crypto library's,
-  // they are not device keys. Its banner tells a kernel: "Linux version
-  // 6.1.0-50-amd64 (builder@host) (gcc ...".
+  // they are not device keys. A kernel is a blob that holds the banner
+  // ("Linux version 6.1.0-50-amd64 (builder@host) (gcc ...") and is all
+  // kernel: a decoded stream (the payload of a uImage or bzImage) or a file
+  // named vmlinux/vmlinuz. Undecoded flash holds other partitions beside a
+  // kernel, and a key there stays a finding.
+  const std::size_t last_arrow = file.chain.rfind("> ");
+  const std::string_view last_container = last_arrow == std::string::npos
+                                              ? std::string_view(file.chain)
+                                              : std::string_view(file.chain).substr(last_arrow + 2);
   bool linux_kernel = false;
+  const bool whole_kernel_blob =
+      (file.kind == ExtractedFile::Kind::kRaw && IsDecodedStreamContainer(last_container)) ||
+      (file.kind == ExtractedFile::Kind::kRegular && StartsWith(Basename(file.path), "vmlinu"));
   for (const auto& [key, end] : matches) {
+    if (!whole_kernel_blob)
+      break;
     if (key.first != kVersionLinux)
       continue;
     const std::string_view banner = data.substr(key.second, 160);
