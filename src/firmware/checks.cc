@@ -1517,17 +1517,23 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (value_at == std::string_view::npos)
             break;
           const std::string_view value = text.substr(value_at);
-          // Usage texts name the option's argument: --password PASSWORD, <pw>.
+          // Usage texts name the option's argument: --password PASSWORD, <pw>;
+          // prose is about the option: "--password instead of ...",
+          // "--username and --password options".
+          static const std::set<std::string> kNotValues = {
+              "password",  "passwd",     "pass",    "instead", "option", "options", "flag",
+              "flags",     "argument",   "and",     "or",      "is",     "are",     "was",
+              "to",        "with",       "without", "on",      "in",     "for",     "the",
+              "when",      "if",         "which",   "that",    "can",    "must",    "should",
+              "may",       "will",       "as",      "of",      "from",   "by",      "switch",
+              "parameter", "parameters", "value",   "values"};
           const bool placeholder =
               std::none_of(value.begin(), value.end(),
                            [](char c) {
                              return std::islower(static_cast<unsigned char>(c)) != 0 ||
                                     std::isdigit(static_cast<unsigned char>(c)) != 0;
                            }) ||
-              Lower(value) == "password" || Lower(value) == "passwd" || Lower(value) == "pass" ||
-              // Prose about the option: "--password instead of ...".
-              Lower(value) == "instead" || Lower(value) == "option" || Lower(value) == "flag" ||
-              Lower(value) == "and" || Lower(value) == "or" || Lower(value) == "is";
+              kNotValues.count(Lower(Trim(value))) > 0;
           if (placeholder)
             break;
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},

@@ -247,7 +247,9 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        {}},
       {"password option in prose",
        "/usr/share/doc/app/README",
-       "give the --username and --password instead of a URL\n",
+       "give the --username and --password instead of a URL\n"
+       "information is provided via the --username and --password options\n"
+       "Fix certtool --password with PKCS #12 files\n",
        {}},
       {"curl -k with credentials",
        "/usr/bin/up.sh",
