@@ -99,7 +99,7 @@ DecodedStream DecodeZstdFrames(std::string_view stream, std::uint64_t cap) {
   const std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(),
                                                                      &ZSTD_freeDCtx);
   if (context == nullptr ||
-      ZSTD_isError(ZSTD_DCtx_setParameter(context.get(), ZSTD_d_windowLogMax, 27))) {
+      ZSTD_isError(ZSTD_DCtx_setParameter(context.get(), ZSTD_d_windowLogMax, 31))) {
     result.damaged = true;
     result.error = "the zstd decoder could not be set up";
     return result;

@@ -24,14 +24,16 @@ struct DecodedStream {
 };
 
 // Decodes one .xz stream from the start of `stream`, at most `cap` bytes,
-// with at most `memory_limit` bytes of decoder memory (a hostile header can
-// ask for a 1.5 GiB dictionary).
+// with at most `memory_limit` bytes of decoder memory. The default admits
+// every valid stream (xz's largest dictionary is 1.5 GiB): the dictionary
+// is only touched as far as output is written, and `cap` bounds that.
 DecodedStream DecodeXzStream(std::string_view stream,
                              std::uint64_t cap,
-                             std::uint64_t memory_limit = std::uint64_t{256} << 20);
+                             std::uint64_t memory_limit = std::uint64_t{2} << 30);
 
 // Decodes the zstd frames at the start of `stream` (skippable frames
-// passed over), at most `cap` bytes, windows up to 128 MiB.
+// passed over), at most `cap` bytes, windows up to 2 GiB (zstd --long=31;
+// the window is only touched as far as output is written).
 DecodedStream DecodeZstdFrames(std::string_view stream, std::uint64_t cap);
 
 }  // namespace provisio::firmware

@@ -86,6 +86,26 @@ TEST(DecodeXzStreamTest, StopsAtTheCap) {
   EXPECT_EQ(decoded.data.size(), 1000u);
 }
 
+TEST(DecodeXzStreamTest, DecodesAStreamWithXzsLargestDictionary) {
+  // xz --lzma2=dict=1536MiB: valid, and its dictionary is only touched as
+  // far as output is written.
+  const std::string payload = Payload();
+  lzma_options_lzma options{};
+  ASSERT_FALSE(lzma_lzma_preset(&options, 1));
+  options.dict_size = 1536U << 20;
+  const lzma_filter filters[] = {{LZMA_FILTER_LZMA2, &options}, {LZMA_VLI_UNKNOWN, nullptr}};
+  std::string xz(lzma_stream_buffer_bound(payload.size()), '\0');
+  std::size_t written = 0;
+  ASSERT_EQ(lzma_stream_buffer_encode(const_cast<lzma_filter*>(filters), LZMA_CHECK_CRC64, nullptr,
+                                      reinterpret_cast<const std::uint8_t*>(payload.data()),
+                                      payload.size(), reinterpret_cast<std::uint8_t*>(xz.data()),
+                                      &written, xz.size()),
+            LZMA_OK);
+  xz.resize(written);
+  const DecodedStream decoded = DecodeXzStream(xz, kNoCap);
+  EXPECT_EQ(decoded.data, payload) << decoded.error;
+}
+
 TEST(DecodeXzStreamTest, RefusesADictionaryBeyondTheMemoryLimit) {
   const DecodedStream decoded = DecodeXzStream(Xz(Payload()), kNoCap, 1 << 20);
   EXPECT_TRUE(decoded.damaged);
