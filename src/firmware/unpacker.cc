@@ -801,7 +801,6 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
                                     const std::string& chain,
                                     unsigned depth,
                                     bool compressed) {
-  (void)owner;
   archive* reader = archive_read_new();
   if (reader == nullptr)
     return 0;
@@ -853,7 +852,8 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
   // turns every name after the first into a link to the first), so names
   // seen before their data are held back until it arrives.
   struct LinkGroup {
-    std::shared_ptr<const std::string> owner;
+    std::shared_ptr<const std::string> owner;  // Keeps `data` alive.
+    std::string_view data;
     bool has_data = false;
     std::vector<ExtractedFile> waiting;
     std::uint64_t names = 0;  // The link count newc gives its first name.
@@ -863,8 +863,15 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
       kind == "zip" ? ZipUnixModes(data) : std::map<std::uint64_t, std::uint32_t>{};
   auto emit_with = [&](ExtractedFile file, const LinkGroup& group) {
     file.owner = group.owner;
-    file.data = group.owner != nullptr ? std::string_view(*group.owner) : std::string_view();
+    file.data = group.owner != nullptr ? group.data : std::string_view();
     EmitFile(std::move(file), depth);
+  };
+  // Whether [block, block + size) lies inside `data` (the archive bytes that
+  // `owner` keeps alive).
+  auto inside_archive = [&](const void* block, std::size_t size) {
+    const auto* at = static_cast<const char*>(block);
+    return owner != nullptr && at >= data.data() && size <= data.size() &&
+           at - data.data() <= static_cast<std::ptrdiff_t>(data.size() - size);
   };
   // An entry whose data libarchive cannot decode (an unsupported zip
   // method such as 99 = AES, 7 or 20) is listed empty: say which and why.
@@ -991,6 +998,7 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         continue;
       }
       auto content = std::make_shared<std::string>();
+      std::string_view viewed;  // Set when the entry is a view of the archive.
       if (compressed) {
         const std::uint64_t take = std::min(want, limits_.max_file_bytes);
         const la_int64_t in_start = archive_filter_bytes(reader, -1);
@@ -1034,27 +1042,64 @@ std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& ow
         const std::uint64_t take = std::min(want, cap);
         if (!Reserve(take, chain))
           break;
-        content->resize(static_cast<std::size_t>(take));
+        // A stored entry of an archive held in memory (a tar or cpio in the
+        // image or in a decoded stream) is handed over as a view of the
+        // archive's bytes: no copy, and a stacked archive does not hold
+        // every layer twice. Anything else (a deflated zip member, a
+        // sparse or damaged entry) is copied block by block.
         std::size_t got = 0;
-        while (got < content->size()) {
-          const la_ssize_t n =
-              archive_read_data(reader, content->data() + got, content->size() - got);
-          if (n < 0)
-            note_unreadable(file.path);
-          if (n <= 0)
+        std::size_t filled = 0;  // Bytes of `content` written so far.
+        while (got < take) {
+          const void* block = nullptr;
+          std::size_t block_size = 0;
+          la_int64_t block_offset = 0;
+          const int read = archive_read_data_block(reader, &block, &block_size, &block_offset);
+          if (read == ARCHIVE_EOF)
             break;
-          got += static_cast<std::size_t>(n);
+          if (read != ARCHIVE_OK && read != ARCHIVE_WARN) {
+            if (filled == 0) {
+              note_unreadable(file.path);
+            } else {
+              const char* why = archive_error_string(reader);
+              Note(chain, "entry '" + file.path + "' could not be read past byte " +
+                              std::to_string(filled) + ": " +
+                              (why != nullptr ? why : "unknown error") +
+                              "; the bytes before it were checked");
+            }
+            break;
+          }
+          const auto offset = static_cast<std::uint64_t>(std::max<la_int64_t>(block_offset, 0));
+          if (offset >= take)
+            break;
+          const std::size_t usable =
+              static_cast<std::size_t>(std::min<std::uint64_t>(block_size, take - offset));
+          if (offset == 0 && usable == take && filled == 0 && inside_archive(block, usable)) {
+            viewed = std::string_view(static_cast<const char*>(block), usable);
+            got = usable;
+            break;
+          }
+          if (content->size() < take)
+            content->resize(static_cast<std::size_t>(take));  // Sparse holes stay zero.
+          std::memcpy(content->data() + offset, block, usable);
+          filled = std::max<std::size_t>(filled, static_cast<std::size_t>(offset) + usable);
+          got = filled;
         }
-        content->resize(got);
+        if (viewed.data() == nullptr)
+          content->resize(got);
         produced += got;
       }
+      // The entry's bytes: a view of the archive, or `content`.
+      const std::shared_ptr<const std::string> entry_owner =
+          viewed.data() != nullptr ? owner : std::shared_ptr<const std::string>(content);
+      const std::string_view entry_data = viewed.data() != nullptr ? viewed : *content;
       if (kind == "cpio" && hardlink == nullptr && archive_entry_nlink(entry) <= 1) {
         // cpio counts links: a file with one name is never linked to, so
         // its data need not be kept until the end of the archive.
-        emit_with(std::move(file), LinkGroup{content, true, {}, 0});
+        emit_with(std::move(file), LinkGroup{entry_owner, entry_data, true, {}, 0});
       } else {
         LinkGroup& group = links[key];
-        group.owner = content;
+        group.owner = entry_owner;
+        group.data = entry_data;
         group.has_data = true;
         std::vector<ExtractedFile> waiting = std::move(group.waiting);
         group.waiting.clear();

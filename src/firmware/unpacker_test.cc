@@ -337,6 +337,37 @@ std::string PackFolder(const std::map<std::string, std::string>& files,
   return image;
 }
 
+// A stored entry of a tar, cpio or uncompressed archive held in memory is a
+// view of the archive's bytes (no copy; a stacked archive does not hold
+// each layer twice); its owner keeps those bytes alive.
+TEST(UnpackerTest, HandsStoredArchiveEntriesOverAsViewsOfTheArchive) {
+  const std::string big(1 << 20, 'b');
+  for (const bool gzip : {false, true}) {
+    SCOPED_TRACE(gzip ? "tar in a gzip stream" : "tar in the image");
+    const std::string archive =
+        MakeArchive({Entry("etc/config", "option x 1\n"), Entry("opt/big.bin", big)}, gzip);
+    auto image = std::make_shared<const std::string>(archive);
+    std::map<std::string, ExtractedFile> files;
+    Unpacker unpacker({}, [&](ExtractedFile file) {
+      if (file.kind == ExtractedFile::Kind::kRegular)
+        files[file.path] = file;
+    });
+    unpacker.Unpack(image, "image.bin");
+    ASSERT_EQ(files.count("/opt/big.bin"), 1U);
+    const ExtractedFile& file = files["/opt/big.bin"];
+    EXPECT_EQ(file.data, big);
+    ASSERT_NE(file.owner, nullptr);
+    // The owner is the buffer the archive lies in, and the data inside it.
+    const char* begin = file.owner->data();
+    if (!gzip) {
+      EXPECT_EQ(file.owner, image);
+    }
+    EXPECT_GE(file.data.data(), begin);
+    EXPECT_LE(file.data.data() + file.data.size(), begin + file.owner->size());
+    EXPECT_EQ(files["/etc/config"].owner, file.owner);
+  }
+}
+
 TEST(UnpackerTest, GivesEveryNameOfAHardLinkedFileItsData) {
   const std::string shadow = "root:$1$abc$def:0:0:99999:7:::\n";
   struct Case {
