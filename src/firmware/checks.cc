@@ -1285,6 +1285,12 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // "!SSLv3", "-TLSv1" (in a list) and "no-tlsv1" switch a protocol
           // off; "--tlsv1.0" / "--sslv3" (curl, wget) is a command-line
           // option that switches it on.
+          // In source code, a name such as PROTOCOL_SSLv3 or
+          // curl_sslversion_sslv2 is a library's list of what it supports,
+          // not a setting.
+          if (QuotesItsStrings(path) && !before.empty() &&
+              (before.back() == '_' || IsAlnum(before.back())))
+            break;
           const bool option = EndsWith(before, "--");
           const bool negated = !option && !before.empty() &&
                                (before.back() == '!' || before.back() == '-' ||
