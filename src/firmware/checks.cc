@@ -798,6 +798,25 @@ bool LooksLikeDerKey(std::string_view data, std::size_t header) {
                       : tag == 0x04 && length >= 0x14 && length <= 0x42;
 }
 
+// Whether `bytes` (a raw 32..57-byte key) could be random: at most four
+// zero bytes and at least 60 % distinct values (32 random bytes hold a zero
+// byte one time in eight and ~30 distinct values; five zeros in 57 random
+// bytes happen about once in 10^8).
+bool LooksRandom(std::string_view bytes) {
+  std::array<bool, 256> seen{};
+  std::size_t distinct = 0;
+  std::size_t zeros = 0;
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    zeros += b == 0 ? 1U : 0U;
+    if (!seen[b]) {
+      seen[b] = true;
+      ++distinct;
+    }
+  }
+  return zeros <= 4 && distinct * 10 >= bytes.size() * 6;
+}
+
 std::size_t ParseDerKey(std::string_view data, std::string* description) {
   if (data.size() < 16 || static_cast<unsigned char>(data[0]) != 0x30)
     return 0;
@@ -809,10 +828,25 @@ std::size_t ParseDerKey(std::string_view data, std::string* description) {
     ERR_clear_error();
     return 0;
   }
+  // X25519, Ed25519, X448 and Ed448 keys are any bytes of the right length:
+  // a PKCS#8 prefix kept as a constant (Python's cryptography package has
+  // one in its code) followed by whatever comes next parses as a key. A
+  // real key is random bytes.
+  const int id = EVP_PKEY_get_base_id(key);
+  bool plausible = true;
+  if (id == EVP_PKEY_X25519 || id == EVP_PKEY_ED25519 || id == EVP_PKEY_X448 ||
+      id == EVP_PKEY_ED448) {
+    std::array<unsigned char, 64> raw{};
+    std::size_t raw_size = raw.size();
+    plausible = EVP_PKEY_get_raw_private_key(key, raw.data(), &raw_size) == 1 &&
+                LooksRandom(std::string_view(reinterpret_cast<const char*>(raw.data()), raw_size));
+  }
   *description =
       std::string(EVP_PKEY_get0_type_name(key) != nullptr ? EVP_PKEY_get0_type_name(key) : "key") +
       " " + std::to_string(EVP_PKEY_get_bits(key)) + "-bit";
   EVP_PKEY_free(key);
+  if (!plausible)
+    return 0;
   return static_cast<std::size_t>(p - start);
 }
 

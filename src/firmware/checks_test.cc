@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 
@@ -933,6 +934,25 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
     text.replace(at, from.size(), to);
   }
   return text;
+}
+
+// A PKCS#8 X25519 prefix kept as a constant in code (Python's cryptography
+// package), followed by unrelated bytes, parses as a key: only random key
+// bytes are one.
+TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
+  auto checker = MakeChecker();
+  const std::string prefix("\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x6e\x04\x22\x04\x20", 16);
+  const std::string code(
+      "\xe9\x30\x00\x00\x00\x72\x02\x00\x00\x00\xe9\x10\x00\x00\x00\x29"
+      "\x0f\x72\xb8\x00\x00\x00\x72\xf0\x00\x00\x00\xda\x11_zeroed_bytearray",
+      48);
+  EXPECT_TRUE(Rules(*checker, File("/usr/lib/python3/backend.pyc", "s" + prefix + code)).empty());
+  std::string random_key(32, '\0');
+  std::mt19937 random(3);
+  for (char& c : random_key)
+    c = static_cast<char>(random() % 255 + 1);
+  EXPECT_EQ(Rules(*checker, File("/usr/lib/python3/keys.bin", "s" + prefix + random_key + "e")),
+            std::multiset<std::string>{"FW-PRIVATE-KEY"});
 }
 
 TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
