@@ -1373,10 +1373,21 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         case kInsecureFlag:
         case kNoCheckCertificate:
         case kCurlK:
-        case kVerifyOff:
+        case kVerifyOff: {
+          if (QuotesItsStrings(path)) {
+            // In source code: a parameter's default in a function's
+            // signature ("def get(url, verify=False)") switches nothing off,
+            // and verify=None means "the default", which verifies.
+            const std::string_view code = Trim(line.text);
+            const std::string lower_text = Lower(text);
+            if (StartsWith(code, "def ") || StartsWith(code, "async def ") ||
+                StartsWith(code, "function ") || lower_text.find("none") != std::string::npos)
+              break;
+          }
           report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
                  "Certificate verification is switched off", Printable(Trim(line.text)));
           break;
+        }
         case kPasswordAssign:
         case kPskAssign:
         case kSecretAssign:
