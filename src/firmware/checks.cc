@@ -489,6 +489,20 @@ AccountFormat AccountFormatOf(const ExtractedFile& file) {
   return AccountFormatOfText(file.data);
 }
 
+// Manual pages, info pages, package documentation, lint overrides and shell
+// completion definitions: text for people and tools, not the device's
+// configuration.
+bool IsDocumentation(std::string_view path) {
+  for (const std::string_view folder :
+       {"/usr/share/doc/", "/usr/share/man/", "/usr/share/info/", "/usr/share/lintian/",
+        "/usr/share/zsh/", "/usr/share/bash-completion/", "/usr/share/fish/", "/usr/share/help/",
+        "/usr/share/gtk-doc/"}) {
+    if (path.find(folder) != std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
 bool IsAndroidInitScript(std::string_view path) {
   return EndsWith(path, ".rc") &&
@@ -1030,7 +1044,12 @@ Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options)
 
 void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   const bool text = IsText(file);
-  const AccountFormat accounts = text ? AccountFormatOf(file) : AccountFormat::kNone;
+  // Documentation shows example settings and credentials for people to
+  // read; the device runs none of it. Its text is not checked (binary
+  // patterns, such as a real key, still are).
+  const bool documentation = IsDocumentation(file.path);
+  const AccountFormat accounts =
+      text && !documentation ? AccountFormatOf(file) : AccountFormat::kNone;
   const auto check_accounts = [&] {
     if (accounts != AccountFormat::kNone)
       CheckAccounts(file, accounts == AccountFormat::kShadow, results);
@@ -1049,7 +1068,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
     check_accounts();
     if (IsWebPasswordFile(file.path))
       CheckWebPasswords(file, results);
-    CheckText(file, accounts != AccountFormat::kNone, results);
+    if (!documentation)
+      CheckText(file, accounts != AccountFormat::kNone, results);
   }
 }
 
@@ -1466,9 +1486,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (quoted &&
               IsQuotedCommand(line.text.substr(std::min(line.text.size(), column + value_start))))
             break;
+          // PAM and nsswitch words; Debian architectures ("passwd:amd64" is a
+          // package name in dpkg's log).
           static const std::set<std::string> kNotSecrets = {
-              "files",   "compat",   "systemd", "required", "requisite", "sufficient", "optional",
-              "include", "substack", "none",    "null",     "define",    "undef"};
+              "files",    "compat",   "systemd",  "required", "requisite", "sufficient",
+              "optional", "include",  "substack", "none",     "null",      "define",
+              "undef",    "amd64",    "arm64",    "armhf",    "armel",     "i386",
+              "mipsel",   "mips64el", "ppc64el",  "s390x",    "riscv64"};
           if (value.empty() || kNotSecrets.count(Lower(value)) > 0)
             break;
           // A masked value ("****", ":****") is what a program prints, not a secret.

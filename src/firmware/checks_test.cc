@@ -107,7 +107,7 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        {"FW-PLAINTEXT-SERVICE"}},
       {"adbd started", "/etc/init.d/S99adb", "/usr/bin/adbd &\n", {"FW-DEBUG-SERVICE"}},
       {"telnetd outside init",
-       "/usr/share/doc/readme.txt",
+       "/usr/lib/app/readme.txt",
        "run telnetd -l /bin/login to debug\n",
        {}},
       {"ssh root password",
@@ -247,7 +247,7 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "help=\"a proxy as scheme://[user:passwd@]proxy.server:port\"\n",
        {}},
       {"password option in prose",
-       "/usr/share/doc/app/README",
+       "/usr/lib/app/README",
        "give the --username and --password instead of a URL\n"
        "information is provided via the --username and --password options\n"
        "Fix certtool --password with PKCS #12 files\n",
@@ -389,7 +389,7 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/etc/config/mwan",
        "config login\n\toption username 'admin'\n\toption password 'SuperSecret1'\n",
        {"FW-HARDCODED-PASSWORD"}},
-      {"prose about a password", "/usr/share/doc/x.txt", "Enter the password 'twice' here\n", {}},
+      {"prose about a password", "/usr/lib/app/x.txt", "Enter the password 'twice' here\n", {}},
       {"xml password",
        "/etc/device.xml",
        "<Account><Password>Xml0Secret</Password></Account>\n",
@@ -563,8 +563,17 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/usr/lib/app/update.py",
        "r = requests.get(url, verify=False)\n",
        {"FW-TLS-NO-VERIFY"}},
+      {"documentation",
+       "/usr/share/man/man1/curl.1",
+       "curl --insecure https://example.com\ncurl --sslv3 https://example.com\n"
+       "password=Secret123\n",
+       {}},
+      {"dpkg log",
+       "/var/log/dpkg.log",
+       "2026-11-29 08:51:32 install base-passwd:amd64 <none> 3.6.1\n",
+       {}},
       {"test log verdicts",
-       "/usr/share/doc/binutils/test-summary",
+       "/var/lib/binutils/test-summary",
        "PASS: addr2line\nPASS: ar thin archive\n",
        {}},
   };
@@ -702,7 +711,7 @@ TEST(CheckerTest, ChecksAccountFilesAnywhereByTheirForm) {
        {"FW-UID0-DUPLICATE"}},
       // Not account files: other colon-separated forms.
       {"/etc/config/network", "config interface 'lan'\n\toption ipaddr '192.168.1.1'\n", {}},
-      {"/usr/share/doc/notes.txt", "at 12:00:00 the job ran\nuser: admin\n", {}},
+      {"/usr/lib/app/notes.txt", "at 12:00:00 the job ran\nuser: admin\n", {}},
       {"/etc/group", "root:x:0:\nusers::100:\n", {}},
       {"/etc/mapping", "a:b:c:d:e:f:g\n", {}},
   };
