@@ -158,7 +158,9 @@ int RunFirmwareScan(const FirmwareScanOptions& options, std::ostream& out, std::
   if (report->statistics.regular_files == 0) {
     // A clean result must not come from an image nothing could be read in.
     err << "provisio firmware scan: no file system or archive with files was found in "
-        << options.image << "; nothing was checked "
+        << options.image
+        << "; only its raw bytes were scanned (keys, tokens, versions), the file checks "
+           "(accounts, services, configuration) could not run "
         << (report->notes.empty()
                 ? "(is it encrypted, or packed in a format not listed in `provisio firmware "
                   "scan --help`?)\n"
