@@ -15,6 +15,22 @@
 namespace provisio::disclosure {
 namespace {
 
+// The items of a comma-separated list, each without surrounding blanks
+// (an empty item stays, as an empty view).
+std::vector<std::string_view> SplitCommaList(std::string_view list) {
+  std::vector<std::string_view> items;
+  while (true) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    const std::size_t b = item.find_first_not_of(" \t");
+    const std::size_t e = item.find_last_not_of(" \t");
+    items.push_back(b == std::string_view::npos ? std::string_view() : item.substr(b, e - b + 1));
+    if (comma == std::string_view::npos)
+      return items;
+    list = list.substr(comma + 1);
+  }
+}
+
 using internal::AsciiLower;
 
 constexpr std::string_view kSignedHeader = "-----BEGIN PGP SIGNED MESSAGE-----";
@@ -302,19 +318,8 @@ class Checker {
   // `value` is what follows "Hash:": one or more comma-separated hash
   // algorithm text names (RFC 4880 sections 7 and 9.4; RFC 9580 adds the SHA3 names).
   void CheckHashHeader(int line, std::string_view value) {
-    std::string_view rest = value;
-    while (true) {
-      const std::size_t comma = rest.find(',');
-      std::string_view name = rest.substr(0, comma);
-      const std::size_t b = name.find_first_not_of(" \t");
-      const std::size_t e = name.find_last_not_of(" \t");
-      name = b == std::string_view::npos ? std::string_view() : name.substr(b, e - b + 1);
+    for (const std::string_view name : SplitCommaList(value))
       CheckHashName(line, name);
-      if (comma == std::string_view::npos) {
-        break;
-      }
-      rest = rest.substr(comma + 1);
-    }
   }
 
   void CheckHashName(int line, std::string_view name) {
@@ -509,22 +514,12 @@ class Checker {
   }
 
   void CheckLanguages(const SecurityTxtField& field) {
-    std::string_view rest = field.value;
-    while (true) {
-      const std::size_t comma = rest.find(',');
-      std::string_view tag = rest.substr(0, comma);
-      const std::size_t b = tag.find_first_not_of(" \t");
-      const std::size_t e = tag.find_last_not_of(" \t");
-      tag = b == std::string_view::npos ? std::string_view() : tag.substr(b, e - b + 1);
+    for (const std::string_view tag : SplitCommaList(field.value)) {
       if (!internal::IsLanguageTag(tag)) {
         Add(field.line, FindingLevel::kError, "bad-language-tag",
             "Preferred-Languages: '" + std::string(tag) +
                 "' is not a language tag (RFC 5646); separate tags with commas");
       }
-      if (comma == std::string_view::npos) {
-        break;
-      }
-      rest = rest.substr(comma + 1);
     }
   }
 
