@@ -7,18 +7,13 @@
 #include "formats/document.h"
 #include "provisio/assess/product.h"
 #include "provisio/core/files.h"
+#include "provisio/core/text.h"
 
 namespace provisio::assess {
 namespace {
 
 using formats::Document;
 using formats::Json;
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::string Child(const std::string& pointer, std::string_view key) {
   return pointer + "/" + formats::PointerSegment(key);
@@ -130,7 +125,7 @@ Result<bool> ParseAnswer(const Reader& reader, const Json& value, const std::str
     return value.get<bool>();
   }
   if (value.is_string()) {
-    const std::string text = Lower(value.get<std::string>());
+    const std::string text = AsciiLower(value.get<std::string>());
     if (text == "yes" || text == "y") {
       return true;
     }
@@ -330,7 +325,7 @@ Result<Support> ParseSupport(const Reader& reader, const Json& value, const std:
     return value.get<bool>() ? Support::kYes : Support::kNo;
   }
   if (value.is_string()) {
-    const std::string text = Lower(value.get<std::string>());
+    const std::string text = AsciiLower(value.get<std::string>());
     if (text.empty()) {
       return Support::kUnclaimed;
     }
@@ -396,7 +391,7 @@ Result<EvidenceRef> ParseEvidence(const Reader& reader,
   if (!sha256->empty() && !std::regex_match(*sha256, kSha256)) {
     return reader.Bad(Child(pointer, "sha256"), "'sha256' must be 64 hexadecimal digits");
   }
-  ref.expected_sha256 = Lower(*sha256);
+  ref.expected_sha256 = AsciiLower(*sha256);
   Result<std::string> description = reader.String(item, pointer, "description", false);
   if (!description) {
     return Fail(description.error());

@@ -13,17 +13,12 @@
 #include "provisio/assess/product.h"
 #include "provisio/catalog/catalog.h"
 #include "provisio/core/files.h"
+#include "provisio/core/text.h"
 
 namespace provisio::cli {
 namespace {
 
 constexpr const char* kCommand = "provisio init";
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::string Trim(const std::string& text) {
   const std::size_t begin = text.find_first_not_of(" \t\r\n");
@@ -35,7 +30,7 @@ std::string Trim(const std::string& text) {
 }
 
 std::optional<bool> ParseYesNo(const std::string& text) {
-  const std::string value = Lower(Trim(text));
+  const std::string value = AsciiLower(Trim(text));
   if (value == "y" || value == "yes" || value == "true") {
     return true;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "formats/document.h"
+#include "provisio/core/text.h"
 #include "provisio/core/version.h"
 #include "provisio/cvss/cvss.h"
 
@@ -46,10 +47,7 @@ class ProductIds {
 // CSAF forbids ranges in product_version (test 6.1.31); such text becomes a
 // product_version_range.
 bool LooksLikeRange(const std::string& versions) {
-  std::string lower;
-  for (char ch : versions) {
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
+  const std::string lower = AsciiLower(versions);
   for (const char* marker : {"<", ">", "=", "after", "all", "before", "earlier", "later", "prior",
                              "versions", " and ", ",", " to ", "*", "vers:"}) {
     if (lower.find(marker) != std::string::npos) {

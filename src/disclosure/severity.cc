@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "provisio/core/text.h"
 #include "provisio/cvss/cvss.h"
 
 namespace provisio::disclosure {
@@ -16,9 +17,7 @@ Result<Severity> AssessSeverity(std::string_view vector) {
   severity.vector = scored->vector;
   severity.cvss_version = scored->version;
   severity.base_score = scored->score;
-  for (char ch : cvss::ToString(scored->severity)) {
-    severity.rating += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
+  severity.rating = AsciiLower(cvss::ToString(scored->severity));
   return severity;
 }
 

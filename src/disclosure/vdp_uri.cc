@@ -77,16 +77,6 @@ std::string HostProblem(std::string_view authority) {
 
 }  // namespace
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 std::string UriProblem(std::string_view uri) {
   if (uri.empty()) {
     return "is empty";

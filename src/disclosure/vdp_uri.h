@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "provisio/core/text.h"
+
 namespace provisio::disclosure::internal {
 
 // Empty when `uri` is an absolute URI (scheme ":" rest) with only RFC 3986
@@ -23,7 +25,6 @@ bool IsHttpsUri(std::string_view uri);
 // "zh-Hant-TW" (shape check: alphanumeric subtags of 1-8, first alphabetic).
 bool IsLanguageTag(std::string_view tag);
 
-// Lower-cases ASCII letters.
-std::string AsciiLower(std::string_view text);
+using provisio::AsciiLower;
 
 }  // namespace provisio::disclosure::internal

@@ -20,6 +20,7 @@
 #include "firmware/secret_mask.h"
 #include "firmware/web_password.h"
 #include "provisio/core/files.h"
+#include "provisio/core/text.h"
 
 namespace provisio::firmware {
 namespace {
@@ -242,13 +243,6 @@ bool IsCryptoLibrary(std::string_view name) {
       return true;
   }
   return false;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view Basename(std::string_view path) {
@@ -1325,14 +1319,14 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         if (close == std::string_view::npos || close > start)
           continue;
       }
-      const std::string lower_line = Lower(line.text);
+      const std::string lower_line = AsciiLower(line.text);
       const std::string_view text = data.substr(start, end - start);
       const std::size_t column = static_cast<std::size_t>(start) - line.start;
       // After a trailing comment ("secret = $x # pass:insta").
       if (IsInTrailingComment(line.text, column))
         continue;
-      const std::string before =
-          Lower(line.text.substr(column >= 3 ? column - 3 : 0, std::min<std::size_t>(column, 3)));
+      const std::string before = AsciiLower(
+          line.text.substr(column >= 3 ? column - 3 : 0, std::min<std::size_t>(column, 3)));
       switch (id) {
         case kSslOld:
         case kTlsOld: {
@@ -1354,7 +1348,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
                                lower_line.find("version") != std::string::npos;
           // curl --tlsv1 means "TLS 1.0 or newer": only --tlsv1.0 pins the old one.
           const bool old_option =
-              option && (id == kSslOld || Lower(text).find("v1.0") != std::string::npos);
+              option && (id == kSslOld || AsciiLower(text).find("v1.0") != std::string::npos);
           if (negated || !(setting || old_option))
             break;
           report(line, "FW-TLS-OLD-PROTOCOL", Severity::kMedium, {"5.5-1"},
@@ -1399,7 +1393,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             // signature ("def get(url, verify=False)") switches nothing off,
             // and verify=None means "the default", which verifies.
             const std::string_view code = Trim(line.text);
-            const std::string lower_text = Lower(text);
+            const std::string lower_text = AsciiLower(text);
             if (StartsWith(code, "def ") || StartsWith(code, "async def ") ||
                 StartsWith(code, "function ") || lower_text.find("none") != std::string::npos)
               break;
@@ -1417,7 +1411,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           std::size_t assign = text.find_first_of(":=");
           if (id == kPasswordAssign || id == kPskAssign) {
             assign = id == kPskAssign ? 3 : 4;
-            const std::string lower_text = Lower(text);
+            const std::string lower_text = AsciiLower(text);
             for (const std::string_view suffix : {"phrase", "word", "wd"}) {
               if (lower_text.compare(assign, suffix.size(), suffix) == 0) {
                 assign += suffix.size();
@@ -1446,7 +1440,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           }
           if (id == kPasswordAssign) {
             // "pass" as the tail of an ordinary word: bypass=, compass=...
-            const std::string word_before = Lower(
+            const std::string word_before = AsciiLower(
                 line.text.substr(column >= 5 ? column - 5 : 0, std::min<std::size_t>(column, 5)));
             bool tail = false;
             for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under"})
@@ -1467,7 +1461,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               break;
             // A documented parameter, not an assignment: ":type passphrase:",
             // ":param password:", "@param password".
-            const std::string lower_before = Lower(line_before);
+            const std::string lower_before = AsciiLower(line_before);
             bool documented = false;
             for (const std::string_view field : {":type", ":param", ":arg", ":keyword", "@param"})
               documented = documented || EndsWith(lower_before, field);
@@ -1493,7 +1487,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               "optional", "include",  "substack", "none",     "null",      "define",
               "undef",    "amd64",    "arm64",    "armhf",    "armel",     "i386",
               "mipsel",   "mips64el", "ppc64el",  "s390x",    "riscv64"};
-          if (value.empty() || kNotSecrets.count(Lower(value)) > 0)
+          if (value.empty() || kNotSecrets.count(AsciiLower(value)) > 0)
             break;
           // A masked value ("****", ":****") is what a program prints, not a secret.
           if (value.find("***") != std::string_view::npos &&
@@ -1566,8 +1560,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           const std::size_t colon = credentials.find(':');
           if (colon == std::string_view::npos || colon == 0)
             break;
-          const std::string user = Lower(credentials.substr(0, colon));
-          const std::string password = Lower(credentials.substr(colon + 1));
+          const std::string user = AsciiLower(credentials.substr(0, colon));
+          const std::string password = AsciiLower(credentials.substr(colon + 1));
           // Placeholders of usage texts and documentation.
           static const std::set<std::string> kPlaceholderUsers = {"user", "username", "login",
                                                                   "name", "usr",      "foo"};
@@ -1608,7 +1602,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
                              return std::islower(static_cast<unsigned char>(c)) != 0 ||
                                     std::isdigit(static_cast<unsigned char>(c)) != 0;
                            }) ||
-              kNotValues.count(Lower(Trim(value))) > 0;
+              kNotValues.count(AsciiLower(Trim(value))) > 0;
           if (placeholder)
             break;
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
@@ -1638,7 +1632,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   const bool init = IsInitPath(path);
   const bool xinetd_disabled = StartsWith(path, "/etc/xinetd.d/") && [&] {
     for (const std::string_view l : SplitLines(data)) {
-      const std::string lower = Lower(l);
+      const std::string lower = AsciiLower(l);
       if (!IsComment(l) && lower.find("disable") != std::string::npos &&
           lower.find("yes") != std::string::npos) {
         return true;
@@ -1689,13 +1683,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     if (sshd) {
       const auto words = Split(trimmed, " \t=");
       if (words.size() >= 2) {
-        const std::string key = Lower(words[0]);
+        const std::string key = AsciiLower(words[0]);
         if (key == "permitrootlogin" && permit_root.empty()) {
-          permit_root = Lower(words[1]);
+          permit_root = AsciiLower(words[1]);
           permit_root_at = line_start;
         }
         if (key == "passwordauthentication" && password_auth.empty())
-          password_auth = Lower(words[1]);
+          password_auth = AsciiLower(words[1]);
       }
       continue;
     }
@@ -1716,8 +1710,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     if (dropbear) {
       const auto words = Split(trimmed, " \t'\"");
       if (words.size() >= 3 && words[0] == "option") {
-        const std::string key = Lower(words[1]);
-        const std::string value = Lower(words[2]);
+        const std::string key = AsciiLower(words[1]);
+        const std::string value = AsciiLower(words[2]);
         const bool on = value == "on" || value == "1" || value == "yes" || value == "true";
         if (key == "rootpasswordauth") {
           root_password_auth = on ? "on" : "off";
@@ -1780,7 +1774,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
       }
     }
     // Console shells without login.
-    const std::string lower = Lower(trimmed);
+    const std::string lower = AsciiLower(trimmed);
     bool root_shell = false;
     if (inittab) {
       const auto fields = SplitFields(trimmed, ':');

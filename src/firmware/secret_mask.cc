@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "provisio/core/text.h"
+
 namespace provisio::firmware {
 namespace {
 
@@ -45,13 +47,6 @@ std::size_t MaskRange(std::string* text, std::size_t begin, std::size_t end) {
     return end;
   text->replace(begin, end - begin, kMask);
   return begin + kMask.size();
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // scheme://user:secret@host
@@ -113,7 +108,7 @@ void MaskUserOptions(std::string* text) {
 void MaskKeyValues(std::string* text) {
   static constexpr std::array<std::string_view, 7> kKeys = {"pass",   "pwd",     "secret", "token",
                                                             "apikey", "api_key", "psk"};
-  const std::string lower = Lower(*text);
+  const std::string lower = AsciiLower(*text);
   // Positions shift as values are masked: collect first, mask from the end.
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (const std::string_view key : kKeys) {

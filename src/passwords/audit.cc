@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "passwords/csv.h"
+#include "provisio/core/text.h"
 
 namespace provisio::passwords {
 namespace {
@@ -59,7 +60,7 @@ struct Token {
 
 void AddToken(std::vector<Token>& tokens, std::string text, std::string what) {
   if (text.size() >= kMinTokenLength) {
-    tokens.push_back(Token{ToLowerAscii(text), std::move(what)});
+    tokens.push_back(Token{AsciiLower(text), std::move(what)});
   }
 }
 
@@ -88,7 +89,7 @@ std::vector<Token> SerialTokens(std::string_view serial) {
 
 std::vector<Token> MacTokens(std::string_view mac) {
   std::string hex;
-  for (char c : ToLowerAscii(mac)) {
+  for (char c : AsciiLower(mac)) {
     if (c != ':' && c != '-' && c != '.' && c != ' ') {
       hex += c;
     }
@@ -112,13 +113,13 @@ std::optional<std::string> DerivedFrom(std::string_view password,
                                        const std::vector<Token>& tokens,
                                        std::string_view source_value,
                                        std::string_view source_name) {
-  const std::string lower = ToLowerAscii(password);
+  const std::string lower = AsciiLower(password);
   for (const Token& token : tokens) {
     if (lower.find(token.text) != std::string::npos) {
       return "contains " + token.what;
     }
   }
-  const std::string source = ToLowerAscii(source_value);
+  const std::string source = AsciiLower(source_value);
   std::string stripped;
   for (char c : source) {
     if (c != ':' && c != '-' && c != '.') {
@@ -224,7 +225,7 @@ Result<std::vector<CredentialRecord>> ParseCredentials(std::string_view text,
   int user_col = -1;
   if (header) {
     for (std::size_t i = 0; i < header->size(); ++i) {
-      const std::string name = ToLowerAscii((*header)[i]);
+      const std::string name = AsciiLower((*header)[i]);
       const int col = static_cast<int>(i);
       if (name == "password") {
         password_col = col;

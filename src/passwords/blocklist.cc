@@ -5,6 +5,7 @@
 
 #include "passwords/bundled_data.h"
 #include "provisio/core/files.h"
+#include "provisio/core/text.h"
 
 namespace provisio::passwords {
 namespace {
@@ -14,16 +15,6 @@ std::uint64_t LengthBit(std::size_t length) {
 }
 
 }  // namespace
-
-std::string ToLowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
 
 Blocklist Blocklist::Bundled() {
   Blocklist list;
@@ -52,7 +43,7 @@ void Blocklist::AddText(std::string_view text, std::string_view list_name) {
     filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     length_mask_ |= LengthBit(line.size());
     exact_.emplace(line);
-    lower_.insert(ToLowerAscii(line));
+    lower_.insert(AsciiLower(line));
   }
   sources_.emplace_back(list_name);
 }
@@ -91,7 +82,7 @@ std::vector<std::string_view> Blocklist::EntriesOfLength(std::size_t length) con
 }
 
 bool Blocklist::ContainsIgnoringCase(std::string_view password) const {
-  return lower_.contains(ToLowerAscii(password));
+  return lower_.contains(AsciiLower(password));
 }
 
 }  // namespace provisio::passwords

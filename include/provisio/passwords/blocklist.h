@@ -64,7 +64,4 @@ class Blocklist {
   std::vector<std::string> sources_;
 };
 
-// ASCII lower case.
-std::string ToLowerAscii(std::string_view text);
-
 }  // namespace provisio::passwords

@@ -1,0 +1,14 @@
+#include "provisio/core/text.h"
+
+namespace provisio {
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace provisio
