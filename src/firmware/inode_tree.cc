@@ -158,4 +158,18 @@ void EmitOrphanEntry(Unpacker& unpacker,
   unpacker.EmitFile(std::move(file), depth);
 }
 
+std::string MissingInodesNote(std::string_view file_system,
+                              const std::vector<std::string>& orphans) {
+  if (orphans.empty())
+    return {};
+  std::string message = std::to_string(orphans.size()) + " " + std::string(file_system) +
+                        " directory entries name files whose inode nodes are missing "
+                        "(their contents were lost):";
+  for (std::size_t i = 0; i < orphans.size() && i < 5; ++i)
+    message += " '" + orphans[i] + "'";
+  if (orphans.size() > 5)
+    message += " ...";
+  return message;
+}
+
 }  // namespace provisio::firmware

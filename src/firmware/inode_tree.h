@@ -47,6 +47,12 @@ class DirectoryLog {
   std::map<std::pair<std::uint64_t, std::string>, Newest> newest_;
 };
 
+// The note for directory entries whose inode nodes are missing: their count,
+// the first five paths, and that their contents were lost. `file_system`
+// names the format ("JFFS2", "UBIFS"). Empty when `orphans` is.
+std::string MissingInodesNote(std::string_view file_system,
+                              const std::vector<std::string>& orphans);
+
 // Calls `visit(inode, path)` for every entry below `root`, parents before
 // children, and descends where `visit` returns true (a directory). Paths are
 // normalised inside the root; an escaping name, a directory cycle or nesting

@@ -273,18 +273,8 @@ class Jffs2Reader {
       message += ", and whatever followed it is missing";
       unpacker_.Note(chain_, std::move(message));
     }
-    if (!orphans_.empty()) {
-      std::string message = std::to_string(orphans_.size()) +
-                            " JFFS2 directory entries name files whose inode nodes are missing "
-                            "(their contents were lost):";
-      for (std::size_t i = 0; i < orphans_.size() && i < 5; ++i) {
-        message += " '" + orphans_[i] + "'";
-      }
-      if (orphans_.size() > 5) {
-        message += " ...";
-      }
-      unpacker_.Note(chain_, std::move(message));
-    }
+    if (!orphans_.empty())
+      unpacker_.Note(chain_, MissingInodesNote("JFFS2", orphans_));
   }
 
   std::size_t NextNodeWithin(std::size_t from, std::size_t window) const {

@@ -570,19 +570,8 @@ class UbifsReader {
   }
 
   void NoteOrphans() {
-    if (orphans_.empty()) {
-      return;
-    }
-    std::string message = std::to_string(orphans_.size()) +
-                          " UBIFS directory entries name files whose inode nodes are missing "
-                          "(their contents were lost):";
-    for (std::size_t i = 0; i < orphans_.size() && i < 5; ++i) {
-      message += " '" + orphans_[i] + "'";
-    }
-    if (orphans_.size() > 5) {
-      message += " ...";
-    }
-    unpacker_.Note(chain_, std::move(message));
+    if (!orphans_.empty())
+      unpacker_.Note(chain_, MissingInodesNote("UBIFS", orphans_));
   }
 
   // Emits one file; true when it is a directory to descend into.
