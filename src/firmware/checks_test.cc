@@ -959,11 +959,14 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 // bytes are one.
 TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
   auto checker = MakeChecker();
-  const std::string prefix("\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x6e\x04\x22\x04\x20", 16);
-  const std::string code(
+  static constexpr char kPrefix[] =
+      "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x6e\x04\x22\x04\x20";
+  static constexpr char kCode[] =
       "\xe9\x30\x00\x00\x00\x72\x02\x00\x00\x00\xe9\x10\x00\x00\x00\x29"
-      "\x0f\x72\xb8\x00\x00\x00\x72\xf0\x00\x00\x00\xda\x11_zeroed_bytearray",
-      48);
+      "\x0f\x72\xb8\x00\x00\x00\x72\xf0\x00\x00\x00\xda\x11_zeroed_bytearray";
+  // sizeof - 1: the literals' own bytes, embedded NULs included.
+  const std::string prefix(kPrefix, sizeof(kPrefix) - 1);
+  const std::string code(kCode, sizeof(kCode) - 1);
   EXPECT_TRUE(Rules(*checker, File("/usr/lib/python3/backend.pyc", "s" + prefix + code)).empty());
   std::string random_key(32, '\0');
   std::mt19937 random(3);
