@@ -357,12 +357,19 @@ std::vector<std::string_view> SplitFields(std::string_view line, char separator)
 // (`luci.http.formvalue("x")`, `document.getElementById("pwd")`, `a[1]`)
 // or a dotted identifier path (`config.auth.password`). `rest` is what
 // follows the match.
-bool IsCodeExpression(std::string_view value, std::string_view rest) {
-  std::size_t ident = 0;
-  while (ident < value.size() && (IsAlnum(value[ident]) || value[ident] == '_' ||
-                                  value[ident] == '.' || value[ident] == '$')) {
-    ++ident;
+// How many leading bytes of `value` form a (maybe dotted, maybe $-prefixed)
+// identifier: `config.auth.password`, `$pw`, `password_ptr`.
+std::size_t IdentifierPrefix(std::string_view value) {
+  std::size_t end = 0;
+  while (end < value.size() &&
+         (IsAlnum(value[end]) || value[end] == '_' || value[end] == '.' || value[end] == '$')) {
+    ++end;
   }
+  return end;
+}
+
+bool IsCodeExpression(std::string_view value, std::string_view rest) {
+  const std::size_t ident = IdentifierPrefix(value);
   const char next = ident < value.size() ? value[ident] : (rest.empty() ? ' ' : rest.front());
   if (ident > 0 && (next == '(' || next == '['))
     return true;
@@ -403,11 +410,7 @@ bool QuotesItsStrings(std::string_view path) {
 // Whether `value` (unquoted, to the end of its line) is a name: an
 // identifier, maybe dotted, then nothing or what may follow an expression.
 bool IsNameValue(std::string_view value) {
-  std::size_t end = 0;
-  while (end < value.size() &&
-         (IsAlnum(value[end]) || value[end] == '_' || value[end] == '.' || value[end] == '$')) {
-    ++end;
-  }
+  const std::size_t end = IdentifierPrefix(value);
   if (end == 0 || std::isdigit(static_cast<unsigned char>(value.front())) != 0)
     return false;
   return end == value.size() ||
