@@ -4,7 +4,10 @@
 #include <array>
 #include <memory>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <lzma.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include "firmware/bytes.h"
@@ -148,6 +151,92 @@ DecodedStream DecodeZstdFrames(std::string_view stream, std::uint64_t cap) {
     }
   }
   return result;
+}
+
+DecodedStream DecodeWithLibarchive(std::string_view stream,
+                                   std::uint64_t cap,
+                                   unsigned max_layers) {
+  DecodedStream result;
+  const std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                      &archive_read_free);
+  if (reader == nullptr) {
+    result.damaged = true;
+    result.error = "the libarchive reader could not be set up";
+    return result;
+  }
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_raw(reader.get());
+  auto fail = [&] {
+    const char* why = archive_error_string(reader.get());
+    result.error = why != nullptr ? why : "unknown error";
+    // libarchive says so in words only.
+    result.cut = result.error.find("runcated") != std::string::npos ||
+                 result.error.find("premature") != std::string::npos ||
+                 result.error.find("No progress") != std::string::npos;
+    result.damaged = !result.cut;
+  };
+  if (archive_read_open_memory(reader.get(), stream.data(), stream.size()) != ARCHIVE_OK) {
+    fail();
+    return result;
+  }
+  if (archive_filter_code(reader.get(), 0) == ARCHIVE_FILTER_NONE)
+    return result;  // Not compressed.
+  // Opening decodes the first block already for some decoders (bzip2).
+  archive_entry* entry = nullptr;
+  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
+    fail();
+    return result;
+  }
+  // The filters are counted with the reader of `stream` at the bottom.
+  result.layers = static_cast<unsigned>(std::max(archive_filter_count(reader.get()) - 1, 1));
+  if (result.layers > max_layers) {
+    result.too_deep = true;
+    return result;
+  }
+  std::array<char, kChunk> buffer{};
+  while (true) {
+    const la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
+    if (n == 0)
+      break;
+    if (n < 0) {
+      fail();
+      break;
+    }
+    if (!AppendCapped(&result, buffer.data(), static_cast<std::size_t>(n), cap))
+      break;
+  }
+  // The bottom filter's position: exact, as libarchive counts only what a
+  // decoder consumed.
+  const la_int64_t taken = archive_filter_bytes(reader.get(), -1);
+  result.consumed =
+      taken > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(taken), stream.size()) : 0;
+  return result;
+}
+
+std::string InflateGzipPrefix(std::string_view stream, std::uint64_t cap) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK)
+    return {};
+  std::string out;
+  std::array<unsigned char, 1 << 16> buffer{};
+  z.next_in = const_cast<Bytef*>(UnsignedBytes(stream));
+  z.avail_in = static_cast<uInt>(std::min<std::size_t>(stream.size(), 0x7FFFFFFFU));
+  while (out.size() < cap) {
+    z.next_out = buffer.data();
+    z.avail_out = static_cast<uInt>(buffer.size());
+    const int status = inflate(&z, Z_NO_FLUSH);
+    const std::size_t produced = buffer.size() - z.avail_out;
+    out.append(reinterpret_cast<const char*>(buffer.data()),
+               static_cast<std::size_t>(std::min<std::uint64_t>(produced, cap - out.size())));
+    if (status == Z_STREAM_END && z.avail_in >= 2 && z.next_in[0] == 0x1F && z.next_in[1] == 0x8B &&
+        inflateReset(&z) == Z_OK) {
+      continue;
+    }
+    if (status != Z_OK)
+      break;
+  }
+  inflateEnd(&z);
+  return out;
 }
 
 }  // namespace provisio::firmware

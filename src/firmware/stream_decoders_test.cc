@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <lzma.h>
+#include <zlib.h>
 #include <zstd.h>
 
 namespace provisio::firmware {
@@ -37,6 +38,20 @@ std::string Zstd(const std::string& data) {
   const std::size_t written = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
   EXPECT_FALSE(ZSTD_isError(written));
   out.resize(written);
+  return out;
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
   return out;
 }
 
@@ -132,6 +147,58 @@ TEST(DecodeZstdFramesTest, KeepsWhatPrecedesACut) {
   EXPECT_EQ(payload.compare(0, cut.data.size(), cut.data), 0);
   EXPECT_TRUE(DecodeZstdFrames("\x28\xB5\x2F\xFD\xFF\xFF\xFF\xFF", kNoCap).damaged ||
               DecodeZstdFrames("\x28\xB5\x2F\xFD\xFF\xFF\xFF\xFF", kNoCap).cut);
+}
+
+TEST(DecodeWithLibarchiveTest, DecodesAStreamAndSaysWhatItTook) {
+  const std::string payload = Payload();
+  const std::string gz = Gzip(payload);
+  const DecodedStream decoded = DecodeWithLibarchive(gz + Garbage(4096), kNoCap, 1);
+  EXPECT_EQ(decoded.data, payload);
+  EXPECT_EQ(decoded.layers, 1u);
+  EXPECT_FALSE(decoded.damaged || decoded.cut || decoded.capped || decoded.too_deep)
+      << decoded.error;
+  EXPECT_EQ(decoded.consumed, gz.size());
+}
+
+TEST(DecodeWithLibarchiveTest, CountsStackedLayersAgainstTheLimit) {
+  const std::string payload = Payload();
+  const std::string twice = Gzip(Gzip(payload));
+  const DecodedStream deep = DecodeWithLibarchive(twice, kNoCap, 1);
+  EXPECT_TRUE(deep.too_deep);
+  EXPECT_EQ(deep.layers, 2u);
+  EXPECT_TRUE(deep.data.empty());
+  const DecodedStream allowed = DecodeWithLibarchive(twice, kNoCap, 2);
+  EXPECT_FALSE(allowed.too_deep);
+  EXPECT_EQ(allowed.data, payload);
+}
+
+TEST(DecodeWithLibarchiveTest, PlainBytesAreNoStreamAndNoError) {
+  const DecodedStream decoded = DecodeWithLibarchive(Garbage(4096), kNoCap, 4);
+  EXPECT_TRUE(decoded.data.empty());
+  EXPECT_FALSE(decoded.damaged || decoded.cut) << decoded.error;
+}
+
+TEST(DecodeWithLibarchiveTest, StopsAtTheCapAndNamesACut) {
+  const std::string payload = Payload();
+  const std::string gz = Gzip(payload);
+  const DecodedStream capped = DecodeWithLibarchive(gz, 1000, 1);
+  EXPECT_TRUE(capped.capped);
+  EXPECT_EQ(capped.data.size(), 1000u);
+  const DecodedStream cut = DecodeWithLibarchive(gz.substr(0, gz.size() / 2), kNoCap, 1);
+  EXPECT_TRUE(cut.cut) << cut.error;
+  EXPECT_FALSE(cut.damaged);
+  EXPECT_EQ(payload.compare(0, cut.data.size(), cut.data), 0);
+}
+
+TEST(InflateGzipPrefixTest, KeepsEverythingBeforeTheCutAcrossMembers) {
+  const std::string first = Payload();
+  const std::string second = "second member\n";
+  const std::string gz = Gzip(first) + Gzip(second);
+  EXPECT_EQ(InflateGzipPrefix(gz, kNoCap), first + second);
+  const std::string prefix = InflateGzipPrefix(gz.substr(0, gz.size() / 3), kNoCap);
+  EXPECT_FALSE(prefix.empty());
+  EXPECT_EQ(first.compare(0, prefix.size(), prefix), 0);
+  EXPECT_EQ(InflateGzipPrefix(gz, 100).size(), 100u);
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
 #include "firmware/bytes.h"
 #include "firmware/cramfs_reader.h"
@@ -186,35 +185,6 @@ bool IsCompressedKernelImage(std::string_view data) {
     return true;
   return data.size() >= 0x30 &&
          (LoadLe32(data, 0x24) == 0x016F2818U || LoadBe32(data, 0x24) == 0x016F2818U);
-}
-
-// Decodes as much of a gzip stream (members one after another) as zlib
-// can, up to `cap` bytes. libarchive drops the last buffer of output when
-// its input ends early; zlib hands out everything before the cut.
-std::string InflatePrefix(std::string_view stream, std::uint64_t cap) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK)
-    return {};
-  std::string out;
-  std::array<unsigned char, 1 << 16> buffer{};
-  z.next_in = const_cast<Bytef*>(UnsignedBytes(stream));
-  z.avail_in = static_cast<uInt>(std::min<std::size_t>(stream.size(), 0x7FFFFFFFU));
-  while (out.size() < cap) {
-    z.next_out = buffer.data();
-    z.avail_out = static_cast<uInt>(buffer.size());
-    const int status = inflate(&z, Z_NO_FLUSH);
-    const std::size_t produced = buffer.size() - z.avail_out;
-    out.append(reinterpret_cast<const char*>(buffer.data()),
-               static_cast<std::size_t>(std::min<std::uint64_t>(produced, cap - out.size())));
-    if (status == Z_STREAM_END && z.avail_in >= 2 && z.next_in[0] == 0x1F && z.next_in[1] == 0x8B &&
-        inflateReset(&z) == Z_OK) {
-      continue;
-    }
-    if (status != Z_OK)
-      break;
-  }
-  inflateEnd(&z);
-  return out;
 }
 
 // "/a/b.xml.gz" -> "/a/b.xml", "/a/x.tgz" -> "/a/x.tar"; a name without a
@@ -646,82 +616,25 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
       std::max(limits_.ratio_floor_bytes, limits_.max_ratio * std::uint64_t{stream.size()});
   const std::uint64_t cap = std::min(limits_.max_file_bytes, ratio_cap);
   // xz and zstd: our own loops, which stop at the stream's end (see
-  // stream_decoders.h); the other formats through libarchive.
-  const bool own_decoder = kind == "xz" || kind == "zstd";
-  archive* reader = own_decoder ? nullptr : archive_read_new();
-  if (reader == nullptr && !own_decoder)
-    return 0;
-  std::string out;
-  bool ok = false;
-  bool stream_error = false;
-  bool truncated = false;
-  std::uint64_t consumed = 0;
-  std::string error_text;
-  if (own_decoder) {
-    DecodedStream decoded =
-        kind == "xz" ? DecodeXzStream(stream, cap) : DecodeZstdFrames(stream, cap);
-    out = std::move(decoded.data);
-    truncated = decoded.capped;
-    stream_error = decoded.cut || decoded.damaged;
-    error_text = std::move(decoded.error);
-    ok = !stream_error || !out.empty();
-    consumed = std::clamp<std::uint64_t>(decoded.consumed, 1, stream.size());
-  } else {
-    archive_read_support_filter_all(reader);
-    archive_read_support_format_raw(reader);
-  }
-  const bool opened =
-      own_decoder || archive_read_open_memory(reader, stream.data(), stream.size()) == ARCHIVE_OK;
-  if (!own_decoder)
-    ok = opened && archive_filter_code(reader, 0) != ARCHIVE_FILTER_NONE;
-  archive_entry* entry = nullptr;
-  // Opening decodes the first block already for some decoders (bzip2).
-  if (!opened || (!own_decoder && ok && archive_read_next_header(reader, &entry) != ARCHIVE_OK)) {
-    // A decoder was found for the stream but failed on its first block.
-    ok = false;
-    stream_error = true;
-    const char* why = archive_error_string(reader);
-    error_text = why != nullptr ? why : "unknown error";
-  }
-  // libarchive peels stacked compression (gzip inside xz inside ...) in
-  // one read; every layer beyond the first counts toward the depth bound.
-  const unsigned extra_layers =
-      ok && !own_decoder ? static_cast<unsigned>(std::max(archive_filter_count(reader) - 2, 0))
-                         : 0U;
-  if (ok && depth + extra_layers > limits_.max_depth) {
+  // stream_decoders.h); the other formats through libarchive, which peels
+  // stacked compression in one read: every layer beyond the first counts
+  // toward the depth bound.
+  const unsigned max_layers = depth <= limits_.max_depth ? limits_.max_depth - depth + 1 : 1;
+  DecodedStream decoded = kind == "xz"     ? DecodeXzStream(stream, cap)
+                          : kind == "zstd" ? DecodeZstdFrames(stream, cap)
+                                           : DecodeWithLibarchive(stream, cap, max_layers);
+  const unsigned extra_layers = decoded.layers - 1;
+  if (decoded.too_deep) {
     Note(chain, "nesting depth limit (" + std::to_string(limits_.max_depth) + ") reached inside " +
-                    std::to_string(extra_layers + 1) +
+                    std::to_string(decoded.layers) +
                     " stacked compression layers; scanned as raw data without unpacking");
-    ok = false;
+    return 0;
   }
-  if (ok && !own_decoder) {
-    std::array<char, 1 << 16> buffer{};
-    while (true) {
-      const la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
-      if (n == 0)
-        break;
-      if (n < 0) {
-        stream_error = true;
-        const char* why = archive_error_string(reader);
-        error_text = why != nullptr ? why : "unknown error";
-        break;
-      }
-      if (out.size() + static_cast<std::size_t>(n) > cap) {
-        truncated = true;
-        break;
-      }
-      out.append(buffer.data(), static_cast<std::size_t>(n));
-    }
-  }
-  if (ok && !own_decoder) {
-    // What the decoders took from `stream` (the bottom filter's position:
-    // exact, as libarchive counts only what a decoder consumed).
-    const la_int64_t taken = archive_filter_bytes(reader, -1);
-    consumed =
-        taken > 0 ? std::min<std::uint64_t>(static_cast<std::uint64_t>(taken), stream.size()) : 1;
-  }
-  if (reader != nullptr)
-    archive_read_free(reader);
+  std::string out = std::move(decoded.data);
+  const bool truncated = decoded.capped;
+  const bool cut = decoded.cut;
+  const std::string& error_text = decoded.error;
+  const std::uint64_t consumed = std::clamp<std::uint64_t>(decoded.consumed, 1, stream.size());
   if (truncated && cap == ratio_cap) {
     // A compressible stream that holds a tar or cpio archive (a .tgz with
     // a big file of zeros first): read the archive straight through the
@@ -735,7 +648,7 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
         ReadArchive(nullptr, stream, archive_kind, child, depth + extra_layers + 1, true) > 0) {
       containers_.push_back(chain);
       containers_.push_back(child);
-      return std::max<std::uint64_t>(consumed, 1);
+      return consumed;
     }
   }
   if (truncated) {
@@ -747,11 +660,8 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
   }
   // A stream whose input ends early (a file or image cut short) is noted
   // with what could be recovered, and that part is scanned.
-  const bool cut = stream_error && (error_text.find("runcated") != std::string::npos ||
-                                    error_text.find("premature") != std::string::npos ||
-                                    error_text.find("No progress") != std::string::npos);
   if (cut && kind == "gzip") {
-    std::string prefix = InflatePrefix(stream, cap);
+    std::string prefix = InflateGzipPrefix(stream, cap);
     if (prefix.size() > out.size())
       out = std::move(prefix);
   }
@@ -762,9 +672,7 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
     }
     return 0;
   }
-  if (!ok && !cut)
-    return 0;
-  if (stream_error && !truncated) {
+  if ((cut || decoded.damaged) && !truncated) {
     Note(chain, std::string(kind) + " stream " +
                     (cut ? "truncated: its input ends before the stream does" : "damaged") + " (" +
                     error_text + "); the first " + std::to_string(out.size()) +
@@ -780,19 +688,19 @@ std::uint64_t Unpacker::Decompress(std::string_view stream,
     // file, so the checks read it as what it is (text, a tar, ...). Its
     // permission metadata stays with the stored file: no setuid or
     // world-write bits here, so such findings are not reported twice.
-    ExtractedFile decoded;
-    decoded.kind = ExtractedFile::Kind::kRegular;
-    decoded.path = StripCompressionSuffix(whole_file->path);
-    decoded.chain = chain;
-    decoded.mode = whole_file->mode & 0755U;
-    decoded.uid = whole_file->uid;
-    decoded.owner = owned;
-    decoded.data = std::string_view(*owned);
-    EmitFile(std::move(decoded), depth + extra_layers);
-    return std::max<std::uint64_t>(consumed, 1);
+    ExtractedFile inner;
+    inner.kind = ExtractedFile::Kind::kRegular;
+    inner.path = StripCompressionSuffix(whole_file->path);
+    inner.chain = chain;
+    inner.mode = whole_file->mode & 0755U;
+    inner.uid = whole_file->uid;
+    inner.owner = owned;
+    inner.data = std::string_view(*owned);
+    EmitFile(std::move(inner), depth + extra_layers);
+    return consumed;
   }
   Carve(owned, std::string_view(*owned), chain, depth + extra_layers);
-  return std::max<std::uint64_t>(consumed, 1);
+  return consumed;
 }
 
 std::uint64_t Unpacker::ReadArchive(const std::shared_ptr<const std::string>& owner,
