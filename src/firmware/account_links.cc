@@ -5,11 +5,6 @@
 namespace provisio::firmware {
 namespace {
 
-bool EndsWith(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // The first line that is not empty or a comment reads like an account entry
 // ("name:field:..."): what a passwd or shadow file holds, and few others.
 bool LooksLikeAccountFile(std::string_view data) {
@@ -101,8 +96,16 @@ std::string ResolveLinkTarget(const std::string& link_path, const std::string& t
   return NormalizeImagePath(folder + target, &escaped);
 }
 
+AccountFormat AccountFormatOfPath(std::string_view path) {
+  if (path.ends_with("/etc/passwd"))
+    return AccountFormat::kPasswd;
+  if (path.ends_with("/etc/shadow"))
+    return AccountFormat::kShadow;
+  return AccountFormat::kNone;
+}
+
 bool AccountLinkResolver::IsAccountPath(const std::string& path) {
-  return EndsWith(path, "/etc/passwd") || EndsWith(path, "/etc/shadow");
+  return AccountFormatOfPath(path) != AccountFormat::kNone;
 }
 
 std::vector<ExtractedFile> AccountLinkResolver::Observe(ExtractedFile* file) {

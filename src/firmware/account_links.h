@@ -14,6 +14,12 @@
 
 namespace provisio::firmware {
 
+enum class AccountFormat { kNone, kPasswd, kShadow };
+
+// The account file a path names by itself: kPasswd for a path ending in
+// /etc/passwd, kShadow for /etc/shadow (in any filesystem of the image).
+AccountFormat AccountFormatOfPath(std::string_view path);
+
 // Watches the files of an image in unpack order and tells which regular file
 // is the target of an account-file symlink. Links are resolved inside their
 // own filesystem only (the same container chain), through at most
@@ -58,8 +64,6 @@ class AccountLinkResolver {
   std::map<Key, ExtractedFile> kept_;   // possible targets seen already (bytes owned)
   std::size_t kept_bytes_ = 0;
 };
-
-enum class AccountFormat { kNone, kPasswd, kShadow };
 
 // Whether every entry line of `data` (at least one) has the strict form of
 // shadow(5) or passwd(5); kNone for anything else. The checker reads such

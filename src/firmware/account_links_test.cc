@@ -125,6 +125,16 @@ TEST(AccountLinkResolverTest, LeavesFilesOfTheStrictFormToTheChecker) {
   EXPECT_TRUE(resolver.Observe(&link).empty());
 }
 
+TEST(AccountFormatOfPathTest, NamesTheAccountFilesByTheirPathInAnyFilesystem) {
+  EXPECT_EQ(AccountFormatOfPath("/etc/passwd"), AccountFormat::kPasswd);
+  EXPECT_EQ(AccountFormatOfPath("/overlay/upper/etc/shadow"), AccountFormat::kShadow);
+  EXPECT_EQ(AccountFormatOfPath("/etc/shadow-"), AccountFormat::kNone);
+  EXPECT_EQ(AccountFormatOfPath("/etc/passwd.bak"), AccountFormat::kNone);
+  EXPECT_EQ(AccountFormatOfPath("/usr/bin/passwd"), AccountFormat::kNone);
+  EXPECT_TRUE(AccountLinkResolver::IsAccountPath("/etc/shadow"));
+  EXPECT_FALSE(AccountLinkResolver::IsAccountPath("/etc/group"));
+}
+
 TEST(AccountFormatOfTextTest, KnowsTheStrictForms) {
   EXPECT_EQ(AccountFormatOfText("root:*:19000:0:99999:7:::\n"), AccountFormat::kShadow);
   EXPECT_EQ(AccountFormatOfText("# c\r\nroot:::0:99999:7:::\r\n\n"), AccountFormat::kShadow);

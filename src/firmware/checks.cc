@@ -250,13 +250,6 @@ std::string_view Basename(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
     text.remove_prefix(1);
@@ -282,8 +275,8 @@ Line LineAt(std::string_view data, std::size_t at) {
 // it is usually a continued command line (`  --no-check-certificate \`).
 bool IsComment(std::string_view line, bool dash_comments = false) {
   const std::string_view t = Trim(line);
-  return t.empty() || t.front() == '#' || t.front() == ';' || StartsWith(t, "//") ||
-         (dash_comments && StartsWith(t, "--")) || t.front() == '*' || StartsWith(t, "/*");
+  return t.empty() || t.front() == '#' || t.front() == ';' || t.starts_with("//") ||
+         (dash_comments && t.starts_with("--")) || t.front() == '*' || t.starts_with("/*");
 }
 
 // Splits a shell line into its commands at ;, &, | (and &&, ||) outside
@@ -453,9 +446,9 @@ bool IsText(const ExtractedFile& file) {
     return false;
   }
   const std::string_view head = file.data.substr(0, 8192);
-  return head.find('\0') == std::string_view::npos && !StartsWith(head,
-                                                                  "\x7F"
-                                                                  "ELF");
+  return head.find('\0') == std::string_view::npos && !head.starts_with(
+                                                          "\x7F"
+                                                          "ELF");
 }
 
 // Said of a hash whose tries were cut short by the scan's try budget.
@@ -469,18 +462,17 @@ std::string TriesSkipped(bool out_of_time) {
 // lighttpd's plain-text user file.
 bool IsWebPasswordFile(std::string_view path) {
   const std::string_view name = Basename(path);
-  return name == "htpasswd" || EndsWith(name, ".htpasswd") || name == "lighttpd.user";
+  return name == "htpasswd" || name.ends_with(".htpasswd") || name == "lighttpd.user";
 }
 
 // What account file `file` (a text file) is: by its path, or by the
 // symlink that led to it (/etc/shadow -> ../data/shadow), or, anywhere else
 // (/etc/shadow-, /etc/config/shadow, /var/passwd), by its content.
 AccountFormat AccountFormatOf(const ExtractedFile& file) {
-  const std::string_view role_path = file.reached_as.empty() ? file.path : file.reached_as;
-  if (EndsWith(role_path, "/etc/passwd"))
-    return AccountFormat::kPasswd;
-  if (EndsWith(role_path, "/etc/shadow"))
-    return AccountFormat::kShadow;
+  const AccountFormat by_path =
+      AccountFormatOfPath(file.reached_as.empty() ? file.path : file.reached_as);
+  if (by_path != AccountFormat::kNone)
+    return by_path;
   if (file.data.size() > (std::size_t{1} << 20) || IsWebPasswordFile(file.path))
     return AccountFormat::kNone;
   return AccountFormatOfText(file.data);
@@ -502,8 +494,8 @@ bool IsDocumentation(std::string_view path) {
 
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
 bool IsAndroidInitScript(std::string_view path) {
-  return EndsWith(path, ".rc") &&
-         (StartsWith(Basename(path), "init") || path.find("/etc/init/") != std::string_view::npos);
+  return path.ends_with(".rc") &&
+         (Basename(path).starts_with("init") || path.find("/etc/init/") != std::string_view::npos);
 }
 
 bool IsAndroidProperties(std::string_view path) {
@@ -521,12 +513,12 @@ bool IsInitPath(std::string_view path) {
         "/etc/xinetd.d/",  "/etc/xinetd.conf", "/etc/init/",        "/etc/preinit",
         "/etc/profile",    "/sbin/init.d/",    "/etc_ro/init.d/",   "/etc_ro/rc",
         "/etc_ro/inittab", "/usr/etc/init.d/", "/usr/etc/rc",       "/etc/runit/"}) {
-    if (StartsWith(path, prefix))
+    if (path.starts_with(prefix))
       return true;
   }
   // runit service scripts.
-  return (StartsWith(path, "/etc/sv/") || StartsWith(path, "/etc/service/")) &&
-         EndsWith(path, "/run");
+  return (path.starts_with("/etc/sv/") || path.starts_with("/etc/service/")) &&
+         path.ends_with("/run");
 }
 
 // Whether dropbear started with `options` lets root log in with a password:
@@ -548,9 +540,9 @@ bool DropbearOptionsAllowRootPassword(const std::vector<std::string_view>& optio
 // A shell under any name: dash, bash, BusyBox ash and mksh all hold these.
 bool LooksLikeShellProgram(std::string_view data) {
   using namespace std::string_view_literals;
-  return StartsWith(data,
-                    "\x7F"
-                    "ELF") &&
+  return data.starts_with(
+             "\x7F"
+             "ELF") &&
          data.find("\0OPTIND"sv) != std::string_view::npos &&
          data.find("getopts"sv) != std::string_view::npos &&
          data.find("PS1"sv) != std::string_view::npos;
@@ -613,7 +605,7 @@ void CheckAndroidInit(std::string_view data, const Report& report) {
     const auto words = Split(text, " \t");
     if (words[0] == "service" || words[0] == "on" || words[0] == "import") {
       finish();
-      property_trigger = words[0] == "on" && words.size() > 1 && StartsWith(words[1], "property:");
+      property_trigger = words[0] == "on" && words.size() > 1 && words[1].starts_with("property:");
       if (words[0] == "service" && words.size() >= 3 && kRisky.count(Basename(words[2])) > 0)
         service = Service{line, std::string(Basename(words[2])), false};
       continue;
@@ -1106,10 +1098,9 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
   const std::string_view data = file.data;
   // See IsCryptoLibrary: their embedded test keys are not findings (in the
   // shared library, the program, or the static archive).
-  const bool crypto_library = (StartsWith(data,
-                                          "\x7F"
-                                          "ELF") ||
-                               StartsWith(data, "!<arch>\n")) &&
+  const bool crypto_library = (data.starts_with("\x7F"
+                                                "ELF") ||
+                               data.starts_with("!<arch>\n")) &&
                               IsCryptoLibrary(Basename(file.path));
   // A Linux kernel carries its crypto self-tests' RSA keys as DER vectors
   // (crypto/testmgr.h), the same in every build: like a crypto library's,
@@ -1125,7 +1116,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
   bool linux_kernel = false;
   const bool whole_kernel_blob =
       (file.kind == ExtractedFile::Kind::kRaw && IsDecodedStreamContainer(last_container)) ||
-      (file.kind == ExtractedFile::Kind::kRegular && StartsWith(Basename(file.path), "vmlinu"));
+      (file.kind == ExtractedFile::Kind::kRegular && Basename(file.path).starts_with("vmlinu"));
   for (const auto& [key, end] : matches) {
     if (!whole_kernel_blob)
       break;
@@ -1241,7 +1232,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
             // The version, not the build variant (as vulnerability data names it).
             if (!version.empty() && version.back() == '\0')
               version.pop_back();
-            if (EndsWith(version, "-fips"))
+            if (version.ends_with("-fips"))
               version.resize(version.size() - 5);
           }
           if (components.insert({std::string(rule.name), version}).second) {
@@ -1289,12 +1280,12 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   const std::string_view data = file.data;
   const std::string_view path = file.path;
   const bool accounts =
-      account_file || EndsWith(path, "/etc/group") || EndsWith(path, "/etc/gshadow");
-  const bool dash_comments = EndsWith(path, ".sql") || EndsWith(path, ".lua");
+      account_file || path.ends_with("/etc/group") || path.ends_with("/etc/gshadow");
+  const bool dash_comments = path.ends_with(".sql") || path.ends_with(".lua");
   // GRUB's command.lst and moddep.lst map commands to modules
   // ("password: password", "password_pbkdf2: crypto pbkdf2 ...").
   const bool grub_module_list =
-      EndsWith(path, ".lst") && path.find("/grub") != std::string_view::npos;
+      path.ends_with(".lst") && path.find("/grub") != std::string_view::npos;
   std::map<std::pair<unsigned, std::uint64_t>, std::uint64_t> matches;
   const auto scanned = text_->Scan(data, [&](const Match& match) {
     auto& end = matches[{match.id, match.start}];
@@ -1342,10 +1333,10 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (QuotesItsStrings(path) && !before.empty() &&
               (before.back() == '_' || IsAlnum(before.back())))
             break;
-          const bool option = EndsWith(before, "--");
+          const bool option = before.ends_with("--");
           const bool negated = !option && !before.empty() &&
                                (before.back() == '!' || before.back() == '-' ||
-                                EndsWith(before, "no-") || EndsWith(before, "no_"));
+                                before.ends_with("no-") || before.ends_with("no_"));
           const bool setting = lower_line.find("protocol") != std::string::npos ||
                                lower_line.find("method") != std::string::npos ||
                                lower_line.find("version") != std::string::npos;
@@ -1397,8 +1388,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             // and verify=None means "the default", which verifies.
             const std::string_view code = Trim(line.text);
             const std::string lower_text = AsciiLower(text);
-            if (StartsWith(code, "def ") || StartsWith(code, "async def ") ||
-                StartsWith(code, "function ") || lower_text.find("none") != std::string::npos)
+            if (code.starts_with("def ") || code.starts_with("async def ") ||
+                code.starts_with("function ") || lower_text.find("none") != std::string::npos)
               break;
           }
           report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
@@ -1437,7 +1428,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             const bool ok =
                 separator.find(',') != std::string_view::npos
                     ? lower_line.find("define") != std::string::npos
-                    : separator == ">" || StartsWith(t, "option ") || StartsWith(t, "list ");
+                    : separator == ">" || t.starts_with("option ") || t.starts_with("list ");
             if (!ok)
               break;
           }
@@ -1447,7 +1438,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
                 line.text.substr(column >= 5 ? column - 5 : 0, std::min<std::size_t>(column, 5)));
             bool tail = false;
             for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under"})
-              tail = tail || EndsWith(word_before, head);
+              tail = tail || word_before.ends_with(head);
             if (tail)
               break;
             // "pass" as a value, not a key: an OpenSSL password source such
@@ -1459,7 +1450,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             if (text.substr(0, 5) == "PASS:" && line_before.empty())
               break;
             // The verb in prose: "Pass :meth:`peek` a default value".
-            if (assign == 4 && StartsWith(separator, " ") &&
+            if (assign == 4 && separator.starts_with(" ") &&
                 separator.find(':') != std::string::npos)
               break;
             // A documented parameter, not an assignment: ":type passphrase:",
@@ -1467,7 +1458,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             const std::string lower_before = AsciiLower(line_before);
             bool documented = false;
             for (const std::string_view field : {":type", ":param", ":arg", ":keyword", "@param"})
-              documented = documented || EndsWith(lower_before, field);
+              documented = documented || lower_before.ends_with(field);
             if (documented)
               break;
           }
@@ -1552,8 +1543,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             credentials = text.substr(text.find("://") + 3);
             credentials.remove_suffix(1);  // The '@'.
           } else {
-            const std::size_t option_end = StartsWith(text, "--proxy-user") ? 12
-                                           : StartsWith(text, "--user")     ? 6
+            const std::size_t option_end = text.starts_with("--proxy-user") ? 12
+                                           : text.starts_with("--user")     ? 6
                                                                             : 2;
             const std::size_t value_at = text.find_first_not_of(" \t='\"", option_end);
             if (value_at == std::string_view::npos)
@@ -1571,8 +1562,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           static const std::set<std::string> kPlaceholderPasswords = {
               "pass", "password", "passwd", "pwd", "pw", "secret", "bar", "xxx", "xxxx"};
           if ((kPlaceholderUsers.count(user) > 0 && kPlaceholderPasswords.count(password) > 0) ||
-              StartsWith(password, "*") || StartsWith(password, "<") || StartsWith(password, "%") ||
-              StartsWith(user, "[")) {
+              password.starts_with("*") || password.starts_with("<") || password.starts_with("%") ||
+              user.starts_with("[")) {
             break;
           }
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
@@ -1633,7 +1624,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
 
   // Services started at boot, consoles, SSH.
   const bool init = IsInitPath(path);
-  const bool xinetd_disabled = StartsWith(path, "/etc/xinetd.d/") && [&] {
+  const bool xinetd_disabled = path.starts_with("/etc/xinetd.d/") && [&] {
     for (const std::string_view l : SplitLines(data)) {
       const std::string lower = AsciiLower(l);
       if (!IsComment(l) && lower.find("disable") != std::string::npos &&
@@ -1643,11 +1634,11 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     }
     return false;
   }();
-  const bool inittab = EndsWith(path, "/etc/inittab") || EndsWith(path, "/etc_ro/inittab");
+  const bool inittab = path.ends_with("/etc/inittab") || path.ends_with("/etc_ro/inittab");
   const bool sshd =
-      EndsWith(path, "/sshd_config") ||
-      (path.find("/sshd_config.d/") != std::string_view::npos && EndsWith(path, ".conf"));
-  const bool dropbear = EndsWith(path, "/etc/config/dropbear");  // OpenWrt UCI
+      path.ends_with("/sshd_config") ||
+      (path.find("/sshd_config.d/") != std::string_view::npos && path.ends_with(".conf"));
+  const bool dropbear = path.ends_with("/etc/config/dropbear");  // OpenWrt UCI
   if (IsAndroidInitScript(path)) {
     CheckAndroidInit(data, report);
     return;
@@ -1662,7 +1653,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     return;
   }
   // Debian's and Buildroot's init scripts read dropbear's options from here.
-  const bool dropbear_defaults = EndsWith(path, "/etc/default/dropbear");
+  const bool dropbear_defaults = path.ends_with("/etc/default/dropbear");
   if (!init && !sshd && !dropbear && !dropbear_defaults)
     return;
   static const std::set<std::string_view> kPlaintext = {
@@ -1743,7 +1734,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         // The program itself, or systemd's ExecStart=; not a variable
         // holding its path (DAEMON=/usr/sbin/dropbear).
         std::string_view program = tokens[i];
-        if (StartsWith(program, "ExecStart="))
+        if (program.starts_with("ExecStart="))
           program.remove_prefix(10);
         if (Basename(program) != "dropbear" || program.find('=') != std::string_view::npos)
           continue;
@@ -1850,16 +1841,17 @@ namespace {
 // 0.22 ms, sha256/512crypt 4.3-5.0 ms at 5000 rounds, bcrypt 2.5 ms at
 // cost 5, yescrypt 31 ms at Debian's default cost).
 std::uint64_t TryCostMicros(const std::string& hash) {
-  if (StartsWith(hash, "$1$") || StartsWith(hash, "$apr1$"))
+  if (hash.starts_with("$1$") || hash.starts_with("$apr1$"))
     return 220;
-  if (StartsWith(hash, "{SHA}"))
+  if (hash.starts_with("{SHA}"))
     return 1;
-  if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
-    const std::uint64_t rounds =
-        StartsWith(hash.substr(3), "rounds=") ? ParseCost(hash.substr(10), '$') : 5000;
+  if (hash.starts_with("$5$") || hash.starts_with("$6$")) {
+    const std::uint64_t rounds = std::string_view(hash).substr(3).starts_with("rounds=")
+                                     ? ParseCost(hash.substr(10), '$')
+                                     : 5000;
     return std::max<std::uint64_t>(1, std::min<std::uint64_t>(rounds, 1'000'000'000) * 4500 / 5000);
   }
-  if (StartsWith(hash, "$2")) {
+  if (hash.starts_with("$2")) {
     const std::size_t cost_at = hash.find('$', 1);
     const std::uint64_t cost =
         cost_at == std::string::npos ? 31 : ParseCost(hash.substr(cost_at + 1), '$');
@@ -1876,14 +1868,14 @@ CandidateBudget BudgetFor(const std::string& hash, bool* hopeless) {
   // Slow schemes get shorter lists (see data/firmware/README.md).
   CandidateBudget budget;  // Unlimited.
   *hopeless = false;
-  if (StartsWith(hash, "$1$") || hash.front() == '_' || StartsWith(hash, "$apr1$")) {
+  if (hash.starts_with("$1$") || hash.front() == '_' || hash.starts_with("$apr1$")) {
     budget.common = 1000;
-  } else if (StartsWith(hash, "$5$") || StartsWith(hash, "$6$")) {
-    const bool many_rounds = StartsWith(hash.substr(3), "rounds=");
+  } else if (hash.starts_with("$5$") || hash.starts_with("$6$")) {
+    const bool many_rounds = std::string_view(hash).substr(3).starts_with("rounds=");
     budget = many_rounds ? CandidateBudget{16, 16, 16, 0} : CandidateBudget{200, 64, 300, 50};
     if (many_rounds && ParseCost(hash.substr(10), '$') > kMaxShaCryptRounds)
       *hopeless = true;
-  } else if (StartsWith(hash, "$2")) {
+  } else if (hash.starts_with("$2")) {
     budget = CandidateBudget{48, 24, 48, 16};
     const std::size_t cost_at = hash.find('$', 1);
     if (cost_at == std::string::npos || ParseCost(hash.substr(cost_at + 1), '$') > kMaxBcryptCost)
@@ -1957,7 +1949,7 @@ std::string Checker::SearchPassword(const std::string& user,
   for (const std::string& entry : default_passwords_) {
     if (spent >= budget.pairs)
       break;
-    if (StartsWith(entry, pair_prefix) &&
+    if (entry.starts_with(pair_prefix) &&
         matches(std::string_view(entry).substr(pair_prefix.size()), &spent)) {
       return "the known-default credentials for this account name";
     }
