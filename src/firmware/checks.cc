@@ -1131,6 +1131,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
     }
   }
   std::uint64_t der_covered_until = 0;
+  const bool documentation = IsDocumentation(file.path);
   std::set<std::pair<std::string, std::string>> components;
   // DER candidates are processed in offset order so a PKCS#8 wrapper hides
   // the key inside it.
@@ -1222,6 +1223,11 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
         break;
       }
       default:
+        // A changelog names every release it ever had ("OpenSSL 0.9.6"
+        // and on in /usr/share/doc/openssl/NEWS.md): components come from
+        // what the device runs.
+        if (documentation)
+          break;
         for (const VersionRule& rule : kVersionRules) {
           if (rule.id != id)
             continue;
@@ -1473,6 +1479,11 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // A quoted command line: cat_passwd='getent passwd'.
           if (quoted &&
               IsQuotedCommand(line.text.substr(std::min(line.text.size(), column + value_start))))
+            break;
+          // dpkg names a package before its message: "dpkg: base-passwd:
+          // dependency problems, ..." (in every debootstrap-built root's
+          // /var/log/bootstrap.log).
+          if (Trim(line.text).starts_with("dpkg: "))
             break;
           // PAM and nsswitch words; Debian architectures ("passwd:amd64" is a
           // package name in dpkg's log).

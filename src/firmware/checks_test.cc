@@ -572,6 +572,15 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/var/log/dpkg.log",
        "2026-11-29 08:51:32 install base-passwd:amd64 <none> 3.6.1\n",
        {}},
+      {"dpkg messages naming a package (debootstrap's log)",
+       "/var/log/bootstrap.log",
+       "dpkg: base-passwd: dependency problems, but configuring anyway as you requested:\n"
+       "  dpkg: passwd: warning: something\n",
+       {}},
+      {"the same words as a configuration line",
+       "/etc/app.yaml",
+       "base-passwd: dependency\n",
+       {"FW-HARDCODED-PASSWORD"}},
       {"test log verdicts",
        "/var/lib/binutils/test-summary",
        "PASS: addr2line\nPASS: ar thin archive\n",
@@ -1061,6 +1070,25 @@ TEST(CheckerTest, RecordsVersionsOfOldAndVendorBuilds) {
   for (const Component& c : results.components)
     seen.insert(c.name + " " + c.version);
   EXPECT_EQ(seen, (std::set<std::string>{"openssl 1.0.2k", "openssl 1.1.1w", "u-boot 1.1.3"}));
+}
+
+TEST(CheckerTest, TakesNoComponentsFromChangelogs) {
+  // Release notes name every version there ever was; the device runs none
+  // of them.
+  auto checker = MakeChecker();
+  FileResults results;
+  checker->CheckFile(File("/usr/share/doc/openssl/NEWS.md",
+                          "### Major changes between OpenSSL 1.1.1 and OpenSSL 3.0.0 \n"
+                          "  * Fixed in OpenSSL 0.9.8 and BusyBox v1.2.3 too\n"),
+                     &results);
+  EXPECT_TRUE(results.components.empty());
+  checker->CheckFile(File("/usr/lib/libssl.so.3", std::string("\x7F"
+                                                              "ELF\0",
+                                                              5) +
+                                                      "OpenSSL 3.0.17 1 Jul 2025" + '\0'),
+                     &results);
+  ASSERT_EQ(results.components.size(), 1U);
+  EXPECT_EQ(results.components[0].version, "3.0.17");
 }
 
 TEST(PatternScannerTest, EnginesAgreeOnMatches) {
