@@ -236,10 +236,10 @@ bool IsCryptoLibrary(std::string_view name) {
   if (name == "openssl")
     return true;
   for (const std::string_view prefix :
-       {"libgnutls", "libcrypto", "libssl", "libmbedcrypto", "libmbedtls", "libwolfssl",
-        "libgcrypt", "libnettle", "libhogweed", "libnss3", "libsoftokn3", "libfreebl",
+       {"libgnutls", "libcrypto", "libssl", "libmbedcrypto", "libmbedtls", "libmbedx509",
+        "libwolfssl", "libgcrypt", "libnettle", "libhogweed", "libnss3", "libsoftokn3", "libfreebl",
         "libbearssl"}) {
-    if (name.substr(0, prefix.size()) == prefix)
+    if (name.starts_with(prefix))
       return true;
   }
   return false;
@@ -408,6 +408,20 @@ bool IsNameValue(std::string_view value) {
     return false;
   return end == value.size() ||
          std::string_view(",;)]} \t\r#/").find(value[end]) != std::string_view::npos;
+}
+
+// Whether `value` (unquoted, to the end of its line) is an integer, maybe
+// signed, then nothing or what may follow an expression: in source code a
+// number, not a string (`NO_PASSWORD = -176,` in an enum).
+bool IsNumberValue(std::string_view value) {
+  std::size_t end = !value.empty() && (value.front() == '-' || value.front() == '+') ? 1 : 0;
+  const std::size_t digits = end;
+  while (end < value.size() && std::isdigit(static_cast<unsigned char>(value[end])) != 0)
+    ++end;
+  if (end == digits)
+    return false;
+  return end == value.size() ||
+         std::string_view(",;)]} \t\r/").find(value[end]) != std::string_view::npos;
 }
 
 // Whether `column` lies after a `#` comment that starts the line or follows
@@ -1339,6 +1353,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (QuotesItsStrings(path) && !before.empty() &&
               (before.back() == '_' || IsAlnum(before.back())))
             break;
+          // Nor a comparison, which tests what a peer negotiated:
+          // `self.sock.version() in {"TLSv1", "TLSv1.1"}`, `== "SSLv3"`.
+          const std::string_view line_head = line.text.substr(0, column);
+          if (QuotesItsStrings(path) && (line_head.find("==") != std::string_view::npos ||
+                                         line_head.find("!=") != std::string_view::npos ||
+                                         line_head.find(" in ") != std::string_view::npos))
+            break;
           const bool option = before.ends_with("--");
           const bool negated = !option && !before.empty() &&
                                (before.back() == '!' || before.back() == '-' ||
@@ -1368,7 +1389,19 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           const std::size_t assign = line.text.find_first_of("=: \t", column);
           if (assign == std::string_view::npos)
             break;
-          for (const std::string_view token : Split(line.text.substr(assign), " \t:,;\"'=")) {
+          std::string_view setting = line.text.substr(assign);
+          if (QuotesItsStrings(path)) {
+            // In source code a cipher list is a string literal; the rest
+            // is names and comments ("MBEDTLS_CIPHER_ID_ARC4, /**< The RC4
+            // cipher. */", "cipher = NULL").
+            const std::size_t open = setting.find_first_of("\"'");
+            const std::size_t close =
+                open == std::string_view::npos ? open : setting.find(setting[open], open + 1);
+            if (close == std::string_view::npos)
+              break;
+            setting = setting.substr(open + 1, close - open - 1);
+          }
+          for (const std::string_view token : Split(setting, " \t:,;\"'=")) {
             if (token.front() == '!' || token.front() == '-')
               continue;
             const std::string_view bare = token.front() == '+' ? token.substr(1) : token;
@@ -1388,6 +1421,20 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         case kNoCheckCertificate:
         case kCurlK:
         case kVerifyOff: {
+          // A negated name set to false keeps verification on:
+          // "NO_VERIFY = 0", "skip_verify: false".
+          if (id == kVerifyOff) {
+            const std::string name_head = AsciiLower(
+                line.text.substr(column >= 8 ? column - 8 : 0, std::min<std::size_t>(column, 8)));
+            bool negated = false;
+            for (const std::string_view word : {"no", "skip", "disable", "dont"}) {
+              for (const std::string_view joint : {"", "_", "-"}) {
+                negated = negated || name_head.ends_with(std::string(word) + std::string(joint));
+              }
+            }
+            if (negated)
+              break;
+          }
           if (QuotesItsStrings(path)) {
             // In source code: a parameter's default in a function's
             // signature ("def get(url, verify=False)") switches nothing off,
@@ -1459,6 +1506,18 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             if (assign == 4 && separator.starts_with(" ") &&
                 separator.find(':') != std::string::npos)
               break;
+            // In source code, a dotted name before ':' is a dict key that
+            // names a constant: `AttributeOID.CHALLENGE_PASSWORD:
+            // "challengePassword"` maps it to its label.
+            if (QuotesItsStrings(path) && separator.find(':') != std::string_view::npos &&
+                separator.find('=') == std::string_view::npos) {
+              std::size_t name_start = column;
+              while (name_start > 0 &&
+                     (IsAlnum(line.text[name_start - 1]) || line.text[name_start - 1] == '_'))
+                --name_start;
+              if (name_start > 0 && line.text[name_start - 1] == '.')
+                break;
+            }
             // A documented parameter, not an assignment: ":type passphrase:",
             // ":param password:", "@param password".
             const std::string lower_before = AsciiLower(line_before);
@@ -1470,7 +1529,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           }
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
-          if (!quoted && QuotesItsStrings(path) && IsNameValue(value))
+          if (!quoted && QuotesItsStrings(path) && (IsNameValue(value) || IsNumberValue(value)))
             break;
           // Perl `&which('passwd')`, `@list`, shell `\`cmd\``, `[...]`.
           if (!quoted && (value.front() == '&' || value.front() == '@' || value.front() == '`' ||
