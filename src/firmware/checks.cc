@@ -144,7 +144,7 @@ std::vector<Pattern> TextPatterns() {
       // <Password>x< (XML), define("DB_PASSWORD", "x") (PHP); CheckText
       // narrows the last two separators.
       {kPasswordAssign,
-       R"(pass(word|wd|phrase)?(['"]?[ \t]*[:=][ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,})",
+       R"(pass(word|wd|phrase)?(['"]?[ \t]*(=>|[:=])[ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,})",
        "pass", true, 96},
       {kChpasswd,
        R"(echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd)",
@@ -233,7 +233,9 @@ bool IsDecodedStreamContainer(std::string_view element) {
 // tools (libgnutls: 3 keys, `openssl speed`: 5 DER keys); a key inside them is
 // not a device key.
 bool IsCryptoLibrary(std::string_view name) {
-  if (name == "openssl")
+  // The libraries' own command-line tools carry the same vectors
+  // (`openssl speed`, `gnutls-cli --benchmark-tls-kx`).
+  if (name == "openssl" || name.starts_with("gnutls-"))
     return true;
   for (const std::string_view prefix :
        {"libgnutls", "libcrypto", "libssl", "libmbedcrypto", "libmbedtls", "libmbedx509",
@@ -361,8 +363,24 @@ std::size_t IdentifierPrefix(std::string_view value) {
   return end;
 }
 
+// The length of the chain of names at the start of `value`: identifiers
+// joined by `.`, Ruby's `&.` and `::`, C's `->`.
+std::size_t NameChainLength(std::string_view value) {
+  std::size_t end = 0;
+  while (true) {
+    const std::size_t part = IdentifierPrefix(value.substr(end));
+    if (part == 0)
+      return end;
+    end += part;
+    const std::string_view rest = value.substr(end);
+    if (!rest.starts_with("&.") && !rest.starts_with("::") && !rest.starts_with("->"))
+      return end;
+    end += 2;
+  }
+}
+
 bool IsCodeExpression(std::string_view value, std::string_view rest) {
-  const std::size_t ident = IdentifierPrefix(value);
+  const std::size_t ident = NameChainLength(value);
   const char next = ident < value.size() ? value[ident] : (rest.empty() ? ' ' : rest.front());
   if (ident > 0 && (next == '(' || next == '['))
     return true;
@@ -394,20 +412,57 @@ bool QuotesItsStrings(std::string_view path) {
   if (dot == std::string_view::npos)
     return false;
   static const std::set<std::string_view> kExtensions = {
-      "py", "pyi",   "js",    "mjs", "cjs", "ts",  "tsx",  "jsx",    "rb",  "java",
-      "kt", "go",    "rs",    "c",   "h",   "cc",  "cpp",  "cxx",    "hpp", "hh",
-      "cs", "swift", "scala", "pas", "pp",  "lua", "dart", "groovy", "m",   "erl"};
+      "py", "pyi", "js",   "mjs",    "cjs", "ts",  "tsx", "jsx", "rb", "java",  "kt",    "go",
+      "rs", "c",   "h",    "cc",     "cpp", "cxx", "hpp", "hh",  "cs", "swift", "scala", "pas",
+      "pp", "lua", "dart", "groovy", "m",   "erl", "pm",  "pl",  "al", "rbs"};
   return kExtensions.count(name.substr(dot + 1)) > 0;
+}
+
+// Whether `line` names a protocol setting: "protocol", "method" or
+// "version" in any case; in source code not as part of an upper-case
+// constant's name (SSL2_VERSION, TLS_METHOD), which a table of versions
+// or a feature test holds.
+bool MentionsProtocolSetting(std::string_view line, bool source_code) {
+  const std::string lower = AsciiLower(line);
+  for (const std::string_view word : {"protocol", "method", "version"}) {
+    for (std::size_t at = lower.find(word); at != std::string::npos;
+         at = lower.find(word, at + 1)) {
+      const std::string_view original = line.substr(at, word.size());
+      const bool upper_case = std::none_of(original.begin(), original.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c)) != 0;
+      });
+      if (!source_code || !upper_case)
+        return true;
+    }
+  }
+  return false;
+}
+
+// Whether a line of source code prints or raises a message: its words are
+// prose for a person, not a setting.
+bool IsMessageLine(std::string_view line) {
+  const std::string_view code = Trim(line);
+  for (const std::string_view verb :
+       {"warn", "die", "croak", "carp", "confess", "print", "printf", "puts", "raise", "echo"}) {
+    if (code.starts_with(verb) && code.size() > verb.size() &&
+        (code[verb.size()] == ' ' || code[verb.size()] == '('))
+      return true;
+  }
+  return false;
 }
 
 // Whether `value` (unquoted, to the end of its line) is a name: an
 // identifier, maybe dotted, then nothing or what may follow an expression.
 bool IsNameValue(std::string_view value) {
-  const std::size_t end = IdentifierPrefix(value);
-  if (end == 0 || std::isdigit(static_cast<unsigned char>(value.front())) != 0)
+  // A splat or dereference first (`*arg`, `*ptr`, `&buf`).
+  if (value.size() > 1 && (value.front() == '*' || value.front() == '&'))
+    value.remove_prefix(1);
+  if (value.empty() || std::isdigit(static_cast<unsigned char>(value.front())) != 0)
     return false;
-  return end == value.size() ||
-         std::string_view(",;)]} \t\r#/").find(value[end]) != std::string_view::npos;
+  const std::size_t end = NameChainLength(value);
+  // Then nothing, or what may follow an expression (`?` of a nullable type).
+  return end > 0 && (end == value.size() ||
+                     std::string_view(",;)]} \t\r#/?").find(value[end]) != std::string_view::npos);
 }
 
 // Whether `value` (unquoted, to the end of its line) is an integer, maybe
@@ -503,7 +558,16 @@ bool IsDocumentation(std::string_view path) {
     if (path.find(folder) != std::string_view::npos)
       return true;
   }
-  return false;
+  // The same kinds of text beside a library's code: Perl's POD, Ruby's
+  // ronn and man pages (bundler/man/bundle-config.1), Python packages'
+  // PKG-INFO and METADATA (their README).
+  const std::string_view name = Basename(path);
+  if (name.ends_with(".pod") || name.ends_with(".ronn") || name == "PKG-INFO" ||
+      (name == "METADATA" && path.find(".dist-info/") != std::string_view::npos))
+    return true;
+  const std::size_t dot = name.rfind('.');
+  return path.find("/man/") != std::string_view::npos && dot != std::string_view::npos &&
+         dot + 2 == name.size() && name[dot + 1] >= '1' && name[dot + 1] <= '9';
 }
 
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
@@ -1364,9 +1428,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           const bool negated = !option && !before.empty() &&
                                (before.back() == '!' || before.back() == '-' ||
                                 before.ends_with("no-") || before.ends_with("no_"));
-          const bool setting = lower_line.find("protocol") != std::string::npos ||
-                               lower_line.find("method") != std::string::npos ||
-                               lower_line.find("version") != std::string::npos;
+          // In source code, a message that names a protocol sets nothing
+          // (`warn "... compiled without SSLv2 support"`), nor does a
+          // constant's name make a line a setting (`SSLv2:
+          // OpenSSL::SSL::SSL2_VERSION,` in a table of versions).
+          if (QuotesItsStrings(path) && IsMessageLine(line.text))
+            break;
+          const bool setting = MentionsProtocolSetting(line.text, QuotesItsStrings(path));
           // curl --tlsv1 means "TLS 1.0 or newer": only --tlsv1.0 pins the old one.
           const bool old_option =
               option && (id == kSslOld || AsciiLower(text).find("v1.0") != std::string::npos);
@@ -1557,6 +1625,16 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (value.find("***") != std::string_view::npos &&
               value.find_first_not_of("*:.-_'\",;)") == std::string_view::npos)
             break;
+          if (id == kPasswordAssign) {
+            // Also a redacted one ("[REDACTED]"), the anonymous-FTP
+            // convention of an e-mail address as password ("anonymous@"),
+            // and a test's verdict (`$pass ? "PASS" : "FAIL"`).
+            const std::string lower_value = AsciiLower(value);
+            if (lower_value.find("redacted") != std::string::npos ||
+                lower_value.find("anonymous") != std::string::npos ||
+                lower_value.starts_with("fail"))
+              break;
+          }
           const std::string label = std::string(text.substr(0, assign));
           if (id == kPasswordAssign || id == kPskAssign) {
             report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
@@ -1636,6 +1714,14 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               user.starts_with("[")) {
             break;
           }
+          // Documentation's example hosts (RFC 2606): example.com, .org, .net.
+          if (id == kUrlCredentials) {
+            const std::size_t host_at = static_cast<std::size_t>(end) - line.start;
+            const std::string host =
+                AsciiLower(line.text.substr(std::min(host_at, line.text.size()), 12));
+            if (host.starts_with("example.") || host.starts_with("www.example."))
+              break;
+          }
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
                  id == kUrlCredentials
                      ? "A password is hard-coded in a URL's user information"
@@ -1705,6 +1791,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     return false;
   }();
   const bool inittab = path.ends_with("/etc/inittab") || path.ends_with("/etc_ro/inittab");
+  const bool systemd_unit = path.ends_with(".service") || path.ends_with(".socket");
   const bool sshd =
       path.ends_with("/sshd_config") ||
       (path.find("/sshd_config.d/") != std::string_view::npos && path.ends_with(".conf"));
@@ -1733,6 +1820,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   std::string root_password_auth;
   std::size_t root_password_at = 0;
   static const std::set<std::string_view> kDebug = {"adbd", "gdbserver", "gdbserver64"};
+  // One finding per service and file, at its first line: an init script
+  // names its daemon in many lines (DAEMON=, NAME=, start, status).
+  std::set<std::string_view> services_reported;
   std::string permit_root;
   std::string password_auth;
   std::size_t permit_root_at = 0;
@@ -1786,6 +1876,10 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
       }
       continue;
     }
+    // A systemd unit starts what its Exec lines name; its other keys
+    // (Description=, Documentation=) describe.
+    if (systemd_unit && !trimmed.starts_with("Exec"))
+      continue;
     for (const std::string_view command : ShellCommands(trimmed)) {
       if (xinetd_disabled)
         break;
@@ -1816,12 +1910,24 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         }
         break;
       }
-      for (std::string_view token : tokens) {
+      // An assignment alone (DAEMON="/usr/sbin/in.tftpd", DESC="HPA's
+      // tftpd") names a program by its value's first word only.
+      std::vector<std::string_view> programs = tokens;
+      const std::size_t equals = command.find('=');
+      if (equals != std::string_view::npos && equals > 0 && IdentifierPrefix(command) == equals &&
+          command.find_first_of(" \t") > equals && tokens.size() > 1) {
+        programs.resize(tokens[0].ends_with('=') ? 2 : 1);
+      }
+      for (std::string_view token : programs) {
         if (token.find('=') != std::string_view::npos)
           token = token.substr(token.find('=') + 1);
         if (!token.empty() && token.front() == '-')
           token.remove_prefix(1);
         const std::string_view name = Basename(token);
+        if ((kPlaintext.count(name) > 0 || kDebug.count(name) > 0) &&
+            !services_reported.insert(name).second) {
+          break;
+        }
         if (kPlaintext.count(name) > 0) {
           report(line, "FW-PLAINTEXT-SERVICE", Severity::kHigh, {"5.6-1", "5.5-1"},
                  "A plaintext remote-login or file service (" + std::string(name) +

@@ -617,6 +617,44 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/usr/lib/app/client.py",
        "ctx = make_context(protocol=\"TLSv1\")\n",
        {"FW-TLS-OLD-PROTOCOL"}},
+      {"an init script names its daemon in many lines: one finding",
+       "/etc/init.d/S50telnet",
+       "DESC=\"the telnetd service\"\nDAEMON=/usr/sbin/telnetd\n"
+       "start-stop-daemon --start --exec $DAEMON\nif ps -C telnetd; then :; fi\n"
+       "/usr/sbin/telnetd -l /bin/login\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"a description names a service, the Exec line starts another",
+       "/lib/systemd/system/files.service",
+       "[Unit]\nDescription=vsftpd replacement\n[Service]\nExecStart=/usr/sbin/in.tftpd -s /srv\n",
+       {"FW-PLAINTEXT-SERVICE"}},
+      {"a description alone starts nothing", "/etc/init.d/S60files", "DESC=\"HPA's tftpd\"\n", {}},
+      {"library code of Ruby, Perl and Lua",
+       "/usr/lib/ruby/3.1.0/net/http.rb",
+       "      port, p_addr, p_port, p_user, p_pass = *arg\n"
+       "      pass = proxy_uri&.password\n"
+       "    uri.password = Gem::UriFormatter.new(password).escape\n"
+       "    pass = \"[REDACTED]\"\n"
+       "    passwd = \"anonymous@\"\n",
+       {}},
+      {"type signatures and Perl messages",
+       "/usr/lib/perl5/Net/SSLeay.pm",
+       "    my $out = $as->{pass} ? \"PASS\" : \"FAIL\";\n"
+       "\twarn \"ssl_version has been set to 2, but OpenSSL lacks SSLv2 support\";\n"
+       "    $version == 0x0300 ? 'SSLv3' :\n"
+       "    [ SSL3_VERSION    => \"SSLv3\" ],\n",
+       {}},
+      {"a setting in Perl code stays a finding",
+       "/usr/lib/vendor/Client.pm",
+       "my $ctx = IO::Socket::SSL->new(SSL_version => 'SSLv3', password => 'Vend0r!pw');\n",
+       {"FW-TLS-OLD-PROTOCOL", "FW-HARDCODED-PASSWORD"}},
+      {"credentials of documentation's example hosts",
+       "/usr/share/perl/5.36.0/HTTP/Tiny.pm",
+       "    $http->request('GET', 'http://john%40example.com:s3cr3t@example.com/');\n",
+       {}},
+      {"credentials of a real host",
+       "/etc/app/backup.sh",
+       "curl -T x ftp://backup:Zx81-pass@10.0.0.2/\n",
+       {"FW-HARDCODED-PASSWORD"}},
       {"test log verdicts",
        "/var/lib/binutils/test-summary",
        "PASS: addr2line\nPASS: ar thin archive\n",
