@@ -403,19 +403,31 @@ bool IsCodeExpression(std::string_view value, std::string_view rest) {
   return true;
 }
 
-// Whether `path` is source code in a language whose string literals are
+// Whether a file is source code in a language whose string literals are
 // always quoted: there, an unquoted value is a name, not a password
-// (`self.password = password`, `password=None`, `password: bytes`).
-bool QuotesItsStrings(std::string_view path) {
+// (`self.password = password`, `password=None`, `password: bytes`). Known
+// by its extension, or, for a script installed without one
+// (/usr/sbin/ftpasswd), by its #! line.
+bool QuotesItsStrings(std::string_view path, std::string_view data) {
   const std::string_view name = Basename(path);
   const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos)
-    return false;
   static const std::set<std::string_view> kExtensions = {
       "py", "pyi", "js",   "mjs",    "cjs", "ts",  "tsx", "jsx", "rb", "java",  "kt",    "go",
       "rs", "c",   "h",    "cc",     "cpp", "cxx", "hpp", "hh",  "cs", "swift", "scala", "pas",
       "pp", "lua", "dart", "groovy", "m",   "erl", "pm",  "pl",  "al", "rbs"};
-  return kExtensions.count(name.substr(dot + 1)) > 0;
+  if (dot != std::string_view::npos && kExtensions.count(name.substr(dot + 1)) > 0)
+    return true;
+  if (!data.starts_with("#!"))
+    return false;
+  // "#!/usr/bin/perl -w", "#! /usr/bin/python3", "#!/usr/bin/env node".
+  const std::string_view shebang = data.substr(0, std::min<std::size_t>(data.find('\n'), 80));
+  for (const std::string_view interpreter : {"perl", "python", "ruby", "node", "lua", "php"}) {
+    const std::size_t at = shebang.find(interpreter);
+    if (at != std::string_view::npos && at > 0 &&
+        (shebang[at - 1] == '/' || shebang[at - 1] == ' '))
+      return true;
+  }
+  return false;
 }
 
 // Whether `line` names a protocol setting: "protocol", "method" or
@@ -557,6 +569,14 @@ bool IsDocumentation(std::string_view path) {
         "/usr/share/gtk-doc/"}) {
     if (path.find(folder) != std::string_view::npos)
       return true;
+  }
+  // A package's doc folder and a library's own test suite, beside its code
+  // (/usr/share/nodejs/mqtt/doc/, /usr/lib/python3/dist-packages/x/tests/).
+  if (path.starts_with("/usr/")) {
+    for (const std::string_view folder : {"/doc/", "/docs/", "/test/", "/tests/"}) {
+      if (path.find(folder) != std::string_view::npos)
+        return true;
+    }
   }
   // The same kinds of text beside a library's code: Perl's POD, Ruby's
   // ronn and man pages (bundler/man/bundle-config.1), Python packages'
@@ -1366,6 +1386,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   const bool accounts =
       account_file || path.ends_with("/etc/group") || path.ends_with("/etc/gshadow");
   const bool dash_comments = path.ends_with(".sql") || path.ends_with(".lua");
+  const bool source_code = QuotesItsStrings(path, data);
   // GRUB's command.lst and moddep.lst map commands to modules
   // ("password: password", "password_pbkdf2: crypto pbkdf2 ...").
   const bool grub_module_list =
@@ -1414,15 +1435,14 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // In source code, a name such as PROTOCOL_SSLv3 or
           // curl_sslversion_sslv2 is a library's list of what it supports,
           // not a setting.
-          if (QuotesItsStrings(path) && !before.empty() &&
-              (before.back() == '_' || IsAlnum(before.back())))
+          if (source_code && !before.empty() && (before.back() == '_' || IsAlnum(before.back())))
             break;
           // Nor a comparison, which tests what a peer negotiated:
           // `self.sock.version() in {"TLSv1", "TLSv1.1"}`, `== "SSLv3"`.
           const std::string_view line_head = line.text.substr(0, column);
-          if (QuotesItsStrings(path) && (line_head.find("==") != std::string_view::npos ||
-                                         line_head.find("!=") != std::string_view::npos ||
-                                         line_head.find(" in ") != std::string_view::npos))
+          if (source_code && (line_head.find("==") != std::string_view::npos ||
+                              line_head.find("!=") != std::string_view::npos ||
+                              line_head.find(" in ") != std::string_view::npos))
             break;
           const bool option = before.ends_with("--");
           const bool negated = !option && !before.empty() &&
@@ -1432,9 +1452,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // (`warn "... compiled without SSLv2 support"`), nor does a
           // constant's name make a line a setting (`SSLv2:
           // OpenSSL::SSL::SSL2_VERSION,` in a table of versions).
-          if (QuotesItsStrings(path) && IsMessageLine(line.text))
+          if (source_code && IsMessageLine(line.text))
             break;
-          const bool setting = MentionsProtocolSetting(line.text, QuotesItsStrings(path));
+          const bool setting = MentionsProtocolSetting(line.text, source_code);
           // curl --tlsv1 means "TLS 1.0 or newer": only --tlsv1.0 pins the old one.
           const bool old_option =
               option && (id == kSslOld || AsciiLower(text).find("v1.0") != std::string::npos);
@@ -1458,7 +1478,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (assign == std::string_view::npos)
             break;
           std::string_view setting = line.text.substr(assign);
-          if (QuotesItsStrings(path)) {
+          if (source_code) {
             // In source code a cipher list is a string literal; the rest
             // is names and comments ("MBEDTLS_CIPHER_ID_ARC4, /**< The RC4
             // cipher. */", "cipher = NULL").
@@ -1503,7 +1523,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             if (negated)
               break;
           }
-          if (QuotesItsStrings(path)) {
+          if (source_code) {
             // In source code: a parameter's default in a function's
             // signature ("def get(url, verify=False)") switches nothing off,
             // and verify=None means "the default", which verifies.
@@ -1574,10 +1594,14 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             if (assign == 4 && separator.starts_with(" ") &&
                 separator.find(':') != std::string::npos)
               break;
+            // In source code, a message for a person: `die "$program:
+            // --passwd: missing required argument"`.
+            if (source_code && IsMessageLine(line.text))
+              break;
             // In source code, a dotted name before ':' is a dict key that
             // names a constant: `AttributeOID.CHALLENGE_PASSWORD:
             // "challengePassword"` maps it to its label.
-            if (QuotesItsStrings(path) && separator.find(':') != std::string_view::npos &&
+            if (source_code && separator.find(':') != std::string_view::npos &&
                 separator.find('=') == std::string_view::npos) {
               std::size_t name_start = column;
               while (name_start > 0 &&
@@ -1597,7 +1621,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           }
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
-          if (!quoted && QuotesItsStrings(path) && (IsNameValue(value) || IsNumberValue(value)))
+          if (!quoted && source_code && (IsNameValue(value) || IsNumberValue(value)))
             break;
           // Perl `&which('passwd')`, `@list`, shell `\`cmd\``, `[...]`.
           if (!quoted && (value.front() == '&' || value.front() == '@' || value.front() == '`' ||
@@ -1615,11 +1639,15 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // PAM and nsswitch words; Debian architectures ("passwd:amd64" is a
           // package name in dpkg's log).
           static const std::set<std::string> kNotSecrets = {
-              "files",    "compat",   "systemd",  "required", "requisite", "sufficient",
-              "optional", "include",  "substack", "none",     "null",      "define",
-              "undef",    "amd64",    "arm64",    "armhf",    "armel",     "i386",
-              "mipsel",   "mips64el", "ppc64el",  "s390x",    "riscv64"};
-          if (value.empty() || kNotSecrets.count(AsciiLower(value)) > 0)
+              "files",   "compat",   "systemd", "required", "requisite", "sufficient", "optional",
+              "include", "substack", "none",    "null",     "define",    "undef",      "amd64",
+              "arm64",   "armhf",    "armel",   "i386",     "mipsel",    "mips64el",   "ppc64el",
+              "s390x",   "riscv64",  "nil",     "false",    "true"};
+          std::string_view bare_value = value;
+          while (!bare_value.empty() &&
+                 std::string_view(";,)").find(bare_value.back()) != std::string_view::npos)
+            bare_value.remove_suffix(1);
+          if (value.empty() || kNotSecrets.count(AsciiLower(bare_value)) > 0)
             break;
           // A masked value ("****", ":****") is what a program prints, not a secret.
           if (value.find("***") != std::string_view::npos &&
