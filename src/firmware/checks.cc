@@ -570,14 +570,10 @@ bool IsDocumentation(std::string_view path) {
     if (path.find(folder) != std::string_view::npos)
       return true;
   }
-  // A package's doc folder and a library's own test suite, beside its code
-  // (/usr/share/nodejs/mqtt/doc/, /usr/lib/python3/dist-packages/x/tests/).
-  if (path.starts_with("/usr/")) {
-    for (const std::string_view folder : {"/doc/", "/docs/", "/test/", "/tests/"}) {
-      if (path.find(folder) != std::string_view::npos)
-        return true;
-    }
-  }
+  // A package's doc folder beside its code (/usr/share/nodejs/mqtt/doc/).
+  if (path.starts_with("/usr/") && (path.find("/doc/") != std::string_view::npos ||
+                                    path.find("/docs/") != std::string_view::npos))
+    return true;
   // The same kinds of text beside a library's code: Perl's POD, Ruby's
   // ronn and man pages (bundler/man/bundle-config.1), Python packages'
   // PKG-INFO and METADATA (their README).
@@ -588,6 +584,15 @@ bool IsDocumentation(std::string_view path) {
   const std::size_t dot = name.rfind('.');
   return path.find("/man/") != std::string_view::npos && dot != std::string_view::npos &&
          dot + 2 == name.size() && name[dot + 1] >= '1' && name[dot + 1] <= '9';
+}
+
+// A library's own test suite, installed beside its code
+// (/usr/share/nodejs/mqtt/test/, /usr/lib/python3/dist-packages/x/tests/):
+// its settings and keys are fixtures published with the library's source,
+// the same in every copy, not the device's.
+bool IsLibraryTestSuite(std::string_view path) {
+  return path.starts_with("/usr/") && (path.find("/test/") != std::string_view::npos ||
+                                       path.find("/tests/") != std::string_view::npos);
 }
 
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
@@ -1134,7 +1139,7 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   // Documentation shows example settings and credentials for people to
   // read; the device runs none of it. Its text is not checked (binary
   // patterns, such as a real key, still are).
-  const bool documentation = IsDocumentation(file.path);
+  const bool documentation = IsDocumentation(file.path) || IsLibraryTestSuite(file.path);
   const AccountFormat accounts =
       text && !documentation ? AccountFormatOf(file) : AccountFormat::kNone;
   const auto check_accounts = [&] {
@@ -1200,6 +1205,9 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
                                                 "ELF") ||
                                data.starts_with("!<arch>\n")) &&
                               IsCryptoLibrary(Basename(file.path));
+  // Keys in a crypto library or a library's test suite are its vectors
+  // and fixtures (see IsLibraryTestSuite), not device keys.
+  const bool test_vectors = crypto_library || IsLibraryTestSuite(file.path);
   // A Linux kernel carries its crypto self-tests' RSA keys as DER vectors
   // (crypto/testmgr.h), the same in every build: like a crypto library's,
   // they are not device keys. A kernel is a blob that holds the banner
@@ -1239,7 +1247,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
     const std::string_view text = data.substr(start, end - start);
     switch (id) {
       case kPemKey: {
-        if (crypto_library)
+        if (test_vectors)
           break;
         const std::size_t stop = data.find("-----END", start);
         if (stop == std::string_view::npos || stop - start > 65536)
@@ -1268,12 +1276,12 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kDerVersion1:
         // Keyed by where the version sits: the SEQUENCE header before it
         // is one of three lengths, tried below.
-        if (!crypto_library && !linux_kernel)
+        if (!test_vectors && !linux_kernel)
           der.emplace_back(end - 3, id);
         break;
       case kDropbearSshKey:
       case kDropbearEcdsaKey: {
-        if (start < 4 || crypto_library)
+        if (start < 4 || test_vectors)
           break;
         const auto dropbear = ParseDropbearKey(data.substr(start - 4));
         if (!dropbear)

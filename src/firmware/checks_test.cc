@@ -1004,6 +1004,9 @@ TEST(CheckerTest, IgnoresTestKeysInsideCryptoLibrariesOnly) {
       {"/usr/lib/libvendor.so", elf, 2},
       {"/usr/bin/openssl-helper", elf, 2},
       {"/etc/ssl/libcrypto.pem", pem, 1},  // Not an ELF file: a real key file.
+      {"/usr/share/nodejs/mqtt/test/helpers/tls-key.pem", pem, 0},  // A library's fixture.
+      {"/usr/lib/python3/dist-packages/tornado/test/test.key", pem, 0},
+      {"/opt/vendor/tests/device.pem", pem, 1},  // Not a library under /usr.
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.path);
