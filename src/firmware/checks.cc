@@ -1668,7 +1668,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             const std::string lower_value = AsciiLower(value);
             if (lower_value.find("redacted") != std::string::npos ||
                 lower_value.find("anonymous") != std::string::npos ||
-                lower_value.starts_with("fail"))
+                AsciiLower(bare_value) == "fail" || AsciiLower(bare_value) == "failed")
               break;
           }
           const std::string label = std::string(text.substr(0, assign));
