@@ -380,7 +380,13 @@ std::size_t NameChainLength(std::string_view value) {
 }
 
 bool IsCodeExpression(std::string_view value, std::string_view rest) {
-  const std::size_t ident = NameChainLength(value);
+  std::size_t ident = NameChainLength(value);
+  // A Lua or Erlang method call: `module:get_option_string(...)`, `M:f(H)`.
+  if (ident > 0 && ident + 1 < value.size() && value[ident] == ':' && value[ident + 1] != ':') {
+    const std::size_t method = NameChainLength(value.substr(ident + 1));
+    if (method > 0)
+      ident += 1 + method;
+  }
   const char next = ident < value.size() ? value[ident] : (rest.empty() ? ' ' : rest.front());
   if (ident > 0 && (next == '(' || next == '['))
     return true;
@@ -414,7 +420,7 @@ bool QuotesItsStrings(std::string_view path, std::string_view data) {
   static const std::set<std::string_view> kExtensions = {
       "py", "pyi", "js",   "mjs",    "cjs", "ts",  "tsx", "jsx", "rb", "java",  "kt",    "go",
       "rs", "c",   "h",    "cc",     "cpp", "cxx", "hpp", "hh",  "cs", "swift", "scala", "pas",
-      "pp", "lua", "dart", "groovy", "m",   "erl", "pm",  "pl",  "al", "rbs"};
+      "pp", "lua", "dart", "groovy", "m",   "erl", "hrl", "pm",  "pl", "al",    "rbs"};
   if (dot != std::string_view::npos && kExtensions.count(name.substr(dot + 1)) > 0)
     return true;
   if (!data.starts_with("#!"))
@@ -463,20 +469,6 @@ bool IsMessageLine(std::string_view line) {
   return false;
 }
 
-// Whether `value` (unquoted, to the end of its line) is a name: an
-// identifier, maybe dotted, then nothing or what may follow an expression.
-bool IsNameValue(std::string_view value) {
-  // A splat or dereference first (`*arg`, `*ptr`, `&buf`).
-  if (value.size() > 1 && (value.front() == '*' || value.front() == '&'))
-    value.remove_prefix(1);
-  if (value.empty() || std::isdigit(static_cast<unsigned char>(value.front())) != 0)
-    return false;
-  const std::size_t end = NameChainLength(value);
-  // Then nothing, or what may follow an expression (`?` of a nullable type).
-  return end > 0 && (end == value.size() ||
-                     std::string_view(",;)]} \t\r#/?").find(value[end]) != std::string_view::npos);
-}
-
 // Whether `value` (unquoted, to the end of its line) is an integer, maybe
 // signed, then nothing or what may follow an expression: in source code a
 // number, not a string (`NO_PASSWORD = -176,` in an enum).
@@ -489,6 +481,20 @@ bool IsNumberValue(std::string_view value) {
     return false;
   return end == value.size() ||
          std::string_view(",;)]} \t\r/").find(value[end]) != std::string_view::npos;
+}
+
+// Whether `value` (unquoted, to the end of its line) is a name: an
+// identifier, maybe dotted, then nothing or what may follow an expression.
+bool IsNameValue(std::string_view value) {
+  // A splat, dereference or negation first (`*arg`, `*ptr`, `&buf`, `!0`).
+  if (value.size() > 1 && (value.front() == '*' || value.front() == '&' || value.front() == '!'))
+    value.remove_prefix(1);
+  if (value.empty() || std::isdigit(static_cast<unsigned char>(value.front())) != 0)
+    return IsNumberValue(value);
+  const std::size_t end = NameChainLength(value);
+  // Then nothing, or what may follow an expression (`?` of a nullable type).
+  return end > 0 && (end == value.size() ||
+                     std::string_view(",;)]} \t\r#/?").find(value[end]) != std::string_view::npos);
 }
 
 // Whether `column` lies after a `#` comment that starts the line or follows
@@ -559,6 +565,27 @@ AccountFormat AccountFormatOf(const ExtractedFile& file) {
   return AccountFormatOfText(file.data);
 }
 
+// Java message bundles in another language than the default
+// (LocalStrings_ja.properties, messages_zh_CN.properties): translated
+// prose that names settings, not settings.
+bool IsTranslatedMessages(std::string_view name) {
+  if (!name.ends_with(".properties"))
+    return false;
+  name.remove_suffix(11);
+  const auto is_lower = [](char c) {
+    return c >= 'a' && c <= 'z';
+  };
+  const auto is_upper = [](char c) {
+    return c >= 'A' && c <= 'Z';
+  };
+  if (name.size() > 6 && name[name.size() - 6] == '_' && is_lower(name[name.size() - 5]) &&
+      is_lower(name[name.size() - 4]) && name[name.size() - 3] == '_' &&
+      is_upper(name[name.size() - 2]) && is_upper(name[name.size() - 1]))
+    return true;  // _zh_CN
+  return name.size() > 3 && name[name.size() - 3] == '_' && is_lower(name[name.size() - 2]) &&
+         is_lower(name[name.size() - 1]);  // _ja
+}
+
 // Manual pages, info pages, package documentation, lint overrides and shell
 // completion definitions: text for people and tools, not the device's
 // configuration.
@@ -580,6 +607,8 @@ bool IsDocumentation(std::string_view path) {
   const std::string_view name = Basename(path);
   if (name.ends_with(".pod") || name.ends_with(".ronn") || name == "PKG-INFO" ||
       (name == "METADATA" && path.find(".dist-info/") != std::string_view::npos))
+    return true;
+  if (IsTranslatedMessages(name))
     return true;
   const std::size_t dot = name.rfind('.');
   return path.find("/man/") != std::string_view::npos && dot != std::string_view::npos &&
@@ -1601,6 +1630,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             // The verb in prose: "Pass :meth:`peek` a default value".
             if (assign == 4 && separator.starts_with(" ") &&
                 separator.find(':') != std::string::npos)
+              break;
+            // A comparison, not an assignment: `"password"===type`.
+            if (separator.find("==") != std::string_view::npos)
               break;
             // In source code, a message for a person: `die "$program:
             // --passwd: missing required argument"`.
