@@ -144,7 +144,7 @@ std::vector<Pattern> TextPatterns() {
       // <Password>x< (XML), define("DB_PASSWORD", "x") (PHP); CheckText
       // narrows the last two separators.
       {kPasswordAssign,
-       R"(pass(word|wd|phrase)?(['"]?[ \t]*(=>|[:=])[ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,})",
+       R"(pass(word|wd|phrase)?(['"]?\]?[ \t]*(=>|[:=])[ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,})",
        "pass", true, 96},
       {kChpasswd,
        R"(echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd)",
@@ -783,6 +783,31 @@ Finding MakeFinding(const ExtractedFile& file,
   return finding;
 }
 
+// OpenWrt keeps a Wi-Fi network's passphrase as `option key '...'` in
+// /etc/config/wireless (WEP keys as key1 to key4): shipped there, every
+// device has the same one.
+void CheckUciWifiKeys(const ExtractedFile& file, FileResults* results) {
+  std::size_t at = 0;
+  for (const std::string_view raw_line : SplitLines(file.data)) {
+    const std::size_t line_start = at;
+    at += raw_line.size() + 1;
+    const auto words = Split(Trim(raw_line), " \t'\"");
+    if (words.size() < 3 || words[0] != "option")
+      continue;
+    const std::string_view name = words[1];
+    const bool wep_key =
+        name.size() == 4 && name.starts_with("key") && name[3] >= '1' && name[3] <= '4';
+    // `option key '1'` picks a WEP key by its number; a WPA passphrase
+    // has 8 to 63 characters, a WEP key 5 or more.
+    if ((name != "key" || words[2].size() < 8) && (!wep_key || words[2].size() < 5))
+      continue;
+    results->findings.push_back(
+        MakeFinding(file, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                    "A Wi-Fi pre-shared key is hard-coded in a configuration file or script",
+                    line_start, "option " + std::string(name) + " " + Mask(words[2])));
+  }
+}
+
 // --- private keys -----------------------------------------------------------
 
 int NoPassword(char*, int, int, void*) {
@@ -1189,6 +1214,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
     check_accounts();
     if (IsWebPasswordFile(file.path))
       CheckWebPasswords(file, results);
+    if (file.path.ends_with("/etc/config/wireless"))
+      CheckUciWifiKeys(file, results);
     if (!documentation)
       CheckText(file, accounts != AccountFormat::kNone, results);
   }
@@ -1591,7 +1618,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               }
             }
           }
-          const std::size_t value_start = text.find_first_not_of("'\" \t:=,>", assign);
+          const std::size_t value_start = text.find_first_not_of("'\" \t:=,>]", assign);
           if (assign == std::string_view::npos || value_start == std::string_view::npos)
             break;
           const std::string_view separator = text.substr(assign, value_start - assign);

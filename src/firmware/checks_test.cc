@@ -701,6 +701,16 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/etc/app/server.properties",
        "db.password=Pr0d-Secret\n",
        {"FW-HARDCODED-PASSWORD"}},
+      {"OpenWrt's shipped Wi-Fi key",
+       "/etc/config/wireless",
+       "config wifi-iface 'default_radio0'\n\toption encryption 'psk2'\n"
+       "\toption key 'MyWifiPass123'\n"
+       "config wifi-iface 'wep'\n\toption key '1'\n\toption key1 's:abcde'\n",
+       {"FW-HARDCODED-PASSWORD", "FW-HARDCODED-PASSWORD"}},
+      {"a PHP array entry",
+       "/var/www/config.php",
+       "<?php\n$config['db_password'] = 'PhpSecret77';\n",
+       {"FW-HARDCODED-PASSWORD"}},
       {"test log verdicts",
        "/var/lib/binutils/test-summary",
        "PASS: addr2line\nPASS: ar thin archive\n",
