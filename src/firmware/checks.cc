@@ -436,6 +436,16 @@ bool QuotesItsStrings(std::string_view path, std::string_view data) {
   return false;
 }
 
+// The protocol a match names: "TLSv1.0" of `TLSv1.0;`, "TLSv1" of `"TLSv1")`.
+std::string_view ProtocolName(std::string_view match) {
+  std::size_t end = 0;
+  while (end < match.size() && (IsAlnum(match[end]) || match[end] == '.'))
+    ++end;
+  while (end > 0 && match[end - 1] == '.')
+    --end;
+  return match.substr(0, end);
+}
+
 // Whether `line` names a protocol setting: "protocol", "method" or
 // "version" in any case; in source code not as part of an upper-case
 // constant's name (SSL2_VERSION, TLS_METHOD), which a table of versions
@@ -1525,8 +1535,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (negated || !(setting || old_option))
             break;
           report(line, "FW-TLS-OLD-PROTOCOL", Severity::kMedium, {"5.5-1"},
-                 "Configuration enables an obsolete protocol (" +
-                     std::string(Trim(text.substr(0, 6))) + ")",
+                 "Configuration enables an obsolete protocol (" + std::string(ProtocolName(text)) +
+                     ")",
                  Printable(Trim(line.text)));
           break;
         }
