@@ -240,7 +240,10 @@ bool IsCryptoLibrary(std::string_view name) {
   for (const std::string_view prefix :
        {"libgnutls", "libcrypto", "libssl", "libmbedcrypto", "libmbedtls", "libmbedx509",
         "libwolfssl", "libgcrypt", "libnettle", "libhogweed", "libnss3", "libsoftokn3", "libfreebl",
-        "libbearssl"}) {
+        "libbearssl",
+        // Not a crypto library, but it links its TLS stream tests' key in
+        // (ssl_iostream_test_settings).
+        "libdovecot"}) {
     if (name.starts_with(prefix))
       return true;
   }
