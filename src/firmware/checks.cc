@@ -49,6 +49,7 @@ enum PatternId : unsigned {
   kAwsTemporaryKey,
   kSlackWebhook,
   kVersionNginx,
+  kInitShell,
   // Text-only patterns.
   kSslOld = 100,
   kTlsOld,
@@ -122,6 +123,10 @@ std::vector<Pattern> BinaryPatterns() {
       {kVersionUboot, R"(U-Boot (20[0-9]{2}\.[0-9]{2}|1\.[0-9]\.[0-9]+))", "U-Boot ", false, 32},
       {kVersionCurl, R"(libcurl/[0-9]+\.[0-9]+\.[0-9]+)", "libcurl/", false, 32},
       {kVersionNginx, R"(nginx/[0-9]+\.[0-9]+\.[0-9]+)", "nginx/", false, 32},
+      // A kernel command line that makes a shell the init process: U-Boot's
+      // bootargs (in its environment partition or its binary), grub.cfg,
+      // extlinux.conf, cmdline.txt. See CheckBinaryPatterns.
+      {kInitShell, R"(init=/bin/(sh|ash|bash|hush))", "init=/bin/", false, 16},
   };
 }
 
@@ -1360,6 +1365,34 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
             "A private key (" + dropbear->description + ") is embedded in the image", start - 4,
             "dropbear private key, " + std::to_string(dropbear->length) +
                 " bytes [key material masked]"));
+        break;
+      }
+      case kInitShell: {
+        // Whoever is at the console is root, without a login. Not in
+        // documentation or a library's tests, nor a commented-out line.
+        if (documentation || IsLibraryTestSuite(file.path))
+          break;
+        std::size_t name_start = static_cast<std::size_t>(start);
+        if (name_start >= 2 && data.substr(name_start - 2, 2) == "rd")
+          name_start -= 2;  // rdinit= (an initramfs's init)
+        const char before = name_start > 0 ? data[name_start - 1] : ' ';
+        const char after = end < data.size() ? data[end] : ' ';
+        if (IsAlnum(before) || before == '_' || before == '-' || IsAlnum(after) || after == '_' ||
+            after == '.' || after == '/' || after == '-') {
+          break;
+        }
+        const std::size_t line_start = data.find_last_of(std::string_view("\n\0", 2), start);
+        const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+        const std::size_t line_end = data.find_first_of(std::string_view("\n\0", 2), end);
+        const std::string_view line =
+            data.substr(from, (line_end == std::string_view::npos ? data.size() : line_end) - from);
+        if (IsComment(line))
+          break;
+        results->findings.push_back(MakeFinding(
+            file, "FW-CONSOLE-ROOT-SHELL", Severity::kCritical, {"5.6-4", "5.1-1"},
+            "The kernel command line starts a shell as init: the console is a root shell "
+            "without a login",
+            from, Printable(Trim(line))));
         break;
       }
       case kAwsKey:

@@ -711,6 +711,15 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "/var/www/config.php",
        "<?php\n$config['db_password'] = 'PhpSecret77';\n",
        {"FW-HARDCODED-PASSWORD"}},
+      {"a shell as init on the kernel command line",
+       "/boot/uEnv.txt",
+       "bootargs=console=ttyS0,115200 root=/dev/mtdblock2 init=/bin/sh\n",
+       {"FW-CONSOLE-ROOT-SHELL"}},
+      {"a commented-out or longer init",
+       "/boot/grub/grub.cfg",
+       "#  linux /vmlinuz root=/dev/sda1 init=/bin/sh\n"
+       "  linux /vmlinuz root=/dev/sda1 init=/bin/shell-wrapper myinit=/bin/sh\n",
+       {}},
       {"test log verdicts",
        "/var/lib/binutils/test-summary",
        "PASS: addr2line\nPASS: ar thin archive\n",
@@ -1170,6 +1179,20 @@ TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
     EXPECT_EQ(Rules(*portable, file), std::multiset<std::string>{"FW-PRIVATE-KEY"})
         << "portable engine";
   }
+}
+
+TEST(CheckerTest, FindsAShellAsInitInAUbootEnvironment) {
+  // A raw environment partition: CRC32, then NUL-separated name=value.
+  auto checker = MakeChecker();
+  const std::string env = std::string("\x12\x34\x56\x78", 4) + "bootcmd=bootm 0x9f050000" +
+                          std::string(1, '\0') + "bootargs=console=ttyS0 rdinit=/bin/ash" +
+                          std::string(2, '\0');
+  FileResults results;
+  checker->CheckFile(File("/dev/mtd1", env), &results);
+  ASSERT_EQ(results.findings.size(), 1U);
+  EXPECT_EQ(results.findings[0].rule_id, "FW-CONSOLE-ROOT-SHELL");
+  EXPECT_EQ(results.findings[0].offset, 29U);  // Where "bootargs=" starts.
+  EXPECT_EQ(results.findings[0].evidence, "bootargs=console=ttyS0 rdinit=/bin/ash");
 }
 
 TEST(CheckerTest, RecordsComponentVersions) {
