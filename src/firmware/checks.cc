@@ -356,10 +356,6 @@ std::vector<std::string_view> SplitFields(std::string_view line, char separator)
   return fields;
 }
 
-// An unquoted value that is code rather than a literal: a call or index
-// (`luci.http.formvalue("x")`, `document.getElementById("pwd")`, `a[1]`)
-// or a dotted identifier path (`config.auth.password`). `rest` is what
-// follows the match.
 // How many leading bytes of `value` form a (maybe dotted, maybe $-prefixed)
 // identifier: `config.auth.password`, `$pw`, `password_ptr`.
 std::size_t IdentifierPrefix(std::string_view value) {
@@ -387,6 +383,10 @@ std::size_t NameChainLength(std::string_view value) {
   }
 }
 
+// An unquoted value that is code rather than a literal: a call or index
+// (`luci.http.formvalue("x")`, `document.getElementById("pwd")`, `a[1]`)
+// or a dotted identifier path (`config.auth.password`). `rest` is what
+// follows the match.
 bool IsCodeExpression(std::string_view value, std::string_view rest) {
   std::size_t ident = NameChainLength(value);
   // A Lua or Erlang method call: `module:get_option_string(...)`, `M:f(H)`.
@@ -501,9 +501,12 @@ bool IsNumberValue(std::string_view value) {
          std::string_view(",;)]} \t\r/").find(value[end]) != std::string_view::npos;
 }
 
-// Whether `value` (unquoted, to the end of its line) is a name: an
-// identifier, maybe dotted, then nothing or what may follow an expression.
-bool IsNameValue(std::string_view value) {
+// Whether `value` (unquoted, to the end of its line) is an operand in
+// source code: an integer (see IsNumberValue) or a chain of names, maybe
+// behind a unary operator, then nothing or what may follow an expression.
+bool IsOperandValue(std::string_view value) {
+  if (IsNumberValue(value))
+    return true;
   // A splat, dereference or negation first (`*arg`, `*ptr`, `&buf`, `!0`).
   if (value.size() > 1 && (value.front() == '*' || value.front() == '&' || value.front() == '!'))
     value.remove_prefix(1);
@@ -1281,7 +1284,8 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
                               IsCryptoLibrary(Basename(file.path));
   // Keys in a crypto library or a library's test suite are its vectors
   // and fixtures (see IsLibraryTestSuite), not device keys.
-  const bool test_vectors = crypto_library || IsLibraryTestSuite(file.path);
+  const bool library_tests = IsLibraryTestSuite(file.path);
+  const bool test_vectors = crypto_library || library_tests;
   // A Linux kernel carries its crypto self-tests' RSA keys as DER vectors
   // (crypto/testmgr.h), the same in every build: like a crypto library's,
   // they are not device keys. A kernel is a blob that holds the banner
@@ -1370,7 +1374,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
       case kInitShell: {
         // Whoever is at the console is root, without a login. Not in
         // documentation or a library's tests, nor a commented-out line.
-        if (documentation || IsLibraryTestSuite(file.path))
+        if (documentation || library_tests)
           break;
         std::size_t name_start = static_cast<std::size_t>(start);
         if (name_start >= 2 && data.substr(name_start - 2, 2) == "rd")
@@ -1622,14 +1626,14 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           // A negated name set to false keeps verification on:
           // "NO_VERIFY = 0", "skip_verify: false".
           if (id == kVerifyOff) {
-            const std::string name_head = AsciiLower(
+            const std::string lower_head = AsciiLower(
                 line.text.substr(column >= 8 ? column - 8 : 0, std::min<std::size_t>(column, 8)));
+            std::string_view name_head = lower_head;
+            if (name_head.ends_with('_') || name_head.ends_with('-'))
+              name_head.remove_suffix(1);
             bool negated = false;
-            for (const std::string_view word : {"no", "skip", "disable", "dont"}) {
-              for (const std::string_view joint : {"", "_", "-"}) {
-                negated = negated || name_head.ends_with(std::string(word) + std::string(joint));
-              }
-            }
+            for (const std::string_view word : {"no", "skip", "disable", "dont"})
+              negated = negated || name_head.ends_with(word);
             if (negated)
               break;
           }
@@ -1734,7 +1738,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           }
           if (!quoted && IsCodeExpression(value, data.substr(static_cast<std::size_t>(end))))
             break;
-          if (!quoted && source_code && (IsNameValue(value) || IsNumberValue(value)))
+          if (!quoted && source_code && IsOperandValue(value))
             break;
           // Perl `&which('passwd')`, `@list`, shell `\`cmd\``, `[...]`.
           if (!quoted && (value.front() == '&' || value.front() == '@' || value.front() == '`' ||
@@ -1760,7 +1764,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           while (!bare_value.empty() &&
                  std::string_view(";,)").find(bare_value.back()) != std::string_view::npos)
             bare_value.remove_suffix(1);
-          if (value.empty() || kNotSecrets.count(AsciiLower(bare_value)) > 0)
+          const std::string lower_bare = AsciiLower(bare_value);
+          if (value.empty() || kNotSecrets.count(lower_bare) > 0)
             break;
           // A masked value ("****", ":****") is what a program prints, not a secret.
           if (value.find("***") != std::string_view::npos &&
@@ -1772,8 +1777,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             // and a test's verdict (`$pass ? "PASS" : "FAIL"`).
             const std::string lower_value = AsciiLower(value);
             if (lower_value.find("redacted") != std::string::npos ||
-                lower_value.find("anonymous") != std::string::npos ||
-                AsciiLower(bare_value) == "fail" || AsciiLower(bare_value) == "failed")
+                lower_value.find("anonymous") != std::string::npos || lower_bare == "fail" ||
+                lower_bare == "failed")
               break;
           }
           const std::string label = std::string(text.substr(0, assign));
