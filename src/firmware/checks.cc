@@ -197,7 +197,8 @@ std::string Printable(std::string_view text, std::size_t max = 160) {
   std::string out;
   for (const char ch : text.substr(0, max)) {
     const auto c = static_cast<unsigned char>(ch);
-    out.push_back(c >= 0x20 && c < 0x7F ? ch : '.');
+    // A tab shows as the space it looks like (inetd.conf, inittab fields).
+    out.push_back(c >= 0x20 && c < 0x7F ? ch : c == '\t' ? ' ' : '.');
   }
   if (text.size() > max)
     out += "...";
@@ -672,6 +673,24 @@ bool IsInitPath(std::string_view path) {
   // runit service scripts.
   return (path.starts_with("/etc/sv/") || path.starts_with("/etc/service/")) &&
          path.ends_with("/run");
+}
+
+// The path a file would have on the device when the image holds its root
+// filesystem under a folder or two (a tar or zip of `rootfs/...`,
+// `squashfs-root/...`, OpenWrt's `/rom/...`, Entware's `/opt/...`): the
+// shortest such tail that is an init path, or `path` itself. Package data
+// (/usr/share/...) holds example trees, not the device's.
+std::string_view InitPathOnDevice(std::string_view path) {
+  std::string_view tail = path;
+  for (int stripped = 0; stripped <= 2 && !path.starts_with("/usr/share/"); ++stripped) {
+    if (IsInitPath(tail))
+      return tail;
+    const std::size_t next = tail.find('/', 1);
+    if (next == std::string_view::npos)
+      break;
+    tail = tail.substr(next);
+  }
+  return path;
 }
 
 // Whether dropbear started with `options` lets root log in with a password:
@@ -1925,8 +1944,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   }
 
   // Services started at boot, consoles, SSH.
-  const bool init = IsInitPath(path);
-  const bool xinetd_disabled = path.starts_with("/etc/xinetd.d/") && [&] {
+  const std::string_view device_path = InitPathOnDevice(path);
+  const bool init = IsInitPath(device_path);
+  const bool xinetd_disabled = device_path.starts_with("/etc/xinetd.d/") && [&] {
     for (const std::string_view l : SplitLines(data)) {
       const std::string lower = AsciiLower(l);
       if (!IsComment(l) && lower.find("disable") != std::string::npos &&

@@ -117,6 +117,10 @@ void MaskKeyValues(std::string* text) {
       std::size_t at = found + key.size();
       while (at < lower.size() && IsNameChar(lower[at]) && lower[at] != '.')
         ++at;
+      // `RootPasswordAuth 'on'`, `pwd_auth=yes`: a switch named after the
+      // password, not the password itself.
+      if (std::string_view(lower).substr(found, at - found).ends_with("auth"))
+        continue;
       const bool option = found >= 1 && (*text)[found - 1] == '-';
       if (at < text->size() && ((*text)[at] == '"' || (*text)[at] == '\''))
         ++at;  // The closing quote of a JSON or YAML key.

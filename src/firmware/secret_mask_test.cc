@@ -41,6 +41,8 @@ TEST(MaskSecretsTest, HidesTheValuesOfSecretKeysOptionsAndUrls) {
 TEST(MaskSecretsTest, LeavesLinesWithoutSecretValuesAlone) {
   const std::string lines[] = {
       "PasswordAuthentication yes",
+      "option RootPasswordAuth 'on'",
+      "pwd_auth=yes",
       "grep root /etc/passwd",
       "passwd -d root",
       "curl -k https://updates.example.com/fw.bin",
