@@ -99,7 +99,7 @@ curl[^\r\n|;]*[ \t]-[A-Za-z]*k[A-Za-z]*([ \t;"']|$)
 (?i)verify(_?peer|_?ssl)?[ \t]*[=:][ \t]*["']?(0|no|false|none|off)([^A-Za-z0-9_]|$)
 (?i)pass(word|wd|phrase)?(['"]?\]?[ \t]*(=>|[:=])[ \t]*['"]?|[ \t]+['"]|>|['"][ \t]*,[ \t]*['"])[^ \t\r\n'"$<{%(]{4,}
 echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd
-(?i)secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
+(?i)secret(_?access_?key|_?key)?['"]?[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
 (?i)api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,}
 (?i)private_?key['"]?[ \t]*[:= \t][ \t]*['"]?[A-Za-z0-9+/]{43}=
 (?i)psk[ \t]*=[ \t]*['"]?[^ \t\r\n'"$<{%(]{8,}
@@ -112,6 +112,8 @@ _create_unverified_context
 ://[^ \t\r\n/:@'"$<>{}]+:[^ \t\r\n/@'"$<>{}]+@
 (-u|--user|--proxy-user)[ \t=]*['"]?[^ \t\r\n'"$:-][^ \t\r\n'"$:]*:[^ \t\r\n'"$]+
 (--pass(word|wd)?|sshpass[ \t]+-p)[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,}
+mosquitto_(pub|sub|rr)[^\r\n|;]*[ \t]-P[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,}
+mysql(dump|admin|check)?[ \t][^\r\n|;]*[ \t]-p['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,}
 (?i)reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$)
 P
 

@@ -76,6 +76,8 @@ enum PatternId : unsigned {
   kUserOption,
   kRejectUnauthorized,
   kPasswordOption,
+  kMosquittoPassword,
+  kMysqlPassword,
 };
 
 std::vector<Pattern> BinaryPatterns() {
@@ -154,7 +156,10 @@ std::vector<Pattern> TextPatterns() {
       {kChpasswd,
        R"(echo[ \t]+['"]?[A-Za-z_][A-Za-z0-9_-]*:[^ \t\r\n'"$:]{3,64}['"]?[ \t]*\|[ \t]*chpasswd)",
        "chpasswd", false, 120},
-      {kSecretAssign, R"(secret[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,})", "secret", true, 100},
+      // client_secret=..., "secret": "...", AWS_SECRET_ACCESS_KEY = "...".
+      {kSecretAssign,
+       R"(secret(_?access_?key|_?key)?['"]?[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,})", "secret",
+       true, 100},
       {kApiKeyAssign, R"(api_?key[ \t]*[:=][ \t]*['"]?[A-Za-z0-9+/_-]{16,})", "api", true, 100},
       // WireGuard (wg0.conf, UCI, systemd-networkd): a base64 X25519 key.
       {kPrivateKeyAssign, R"(private_?key['"]?[ \t]*[:= \t][ \t]*['"]?[A-Za-z0-9+/]{43}=)",
@@ -186,6 +191,15 @@ std::vector<Pattern> TextPatterns() {
       {kPasswordOption,
        R"((--pass(word|wd)?|sshpass[ \t]+-p)[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,127})",
        "pass", false, 160},
+      // MQTT and MySQL clients: `mosquitto_pub ... -P S3cret`,
+      // `mysql -uroot -pS3cret` (the password joined to -p; `-p name`
+      // asks for it and names a database).
+      {kMosquittoPassword,
+       R"(mosquitto_(pub|sub|rr)[^\r\n|;]*[ \t]-P[ \t]+['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,127})",
+       "mosquitto_", false, 220},
+      {kMysqlPassword,
+       R"(mysql(dump|admin|check)?[ \t][^\r\n|;]*[ \t]-p['"]?[^ \t\r\n'"$<{%(-][^ \t\r\n'"]{2,127})",
+       "mysql", false, 220},
       // Node.js: NODE_TLS_REJECT_UNAUTHORIZED=0, { rejectUnauthorized: false }.
       {kRejectUnauthorized,
        R"(reject_?unauthorized['"]?[ \t]*[:=][ \t]*['"]?(0|false)([^A-Za-z0-9_]|$))",
@@ -569,9 +583,17 @@ std::string TriesSkipped(bool out_of_time) {
 
 // Web servers' password files: Apache's .htpasswd (and names ending in it),
 // lighttpd's plain-text user file.
+// BusyBox httpd's configuration: its `/path:user:password` lines protect
+// a folder with Basic authentication (the password in plain text or as an
+// md5crypt hash). Apache's httpd.conf has no such lines.
+bool IsBusyboxHttpdConfig(std::string_view path) {
+  return Basename(path) == "httpd.conf" || Basename(path) == "httpd.conf.default";
+}
+
 bool IsWebPasswordFile(std::string_view path) {
   const std::string_view name = Basename(path);
-  return name == "htpasswd" || name.ends_with(".htpasswd") || name == "lighttpd.user";
+  return name == "htpasswd" || name.ends_with(".htpasswd") || name == "lighttpd.user" ||
+         IsBusyboxHttpdConfig(path);
 }
 
 // What account file `file` (a text file) is: by its path, or by the
@@ -630,6 +652,13 @@ bool IsDocumentation(std::string_view path) {
   if (name.ends_with(".pod") || name.ends_with(".ronn") || name == "PKG-INFO" ||
       (name == "METADATA" && path.find(".dist-info/") != std::string_view::npos))
     return true;
+  // Markdown and reStructuredText (a package's README.md, CHANGELOG.rst),
+  // and JavaScript source maps, which carry a copy of the original source
+  // for debuggers: read by people and tools, never run.
+  for (const std::string_view suffix : {".md", ".markdown", ".rst", ".js.map", ".min.map"}) {
+    if (name.ends_with(suffix))
+      return true;
+  }
   if (IsTranslatedMessages(name))
     return true;
   const std::size_t dot = name.rfind('.');
@@ -659,6 +688,8 @@ bool IsAndroidProperties(std::string_view path) {
 
 // Property lines that turn adb on at boot or drop its key check.
 std::vector<Line> AndroidAdbProperties(std::string_view data);
+std::vector<Line> DownloaderDefaultsSkippingVerification(std::string_view path,
+                                                         std::string_view data);
 
 bool IsInitPath(std::string_view path) {
   for (const std::string_view prefix :
@@ -709,6 +740,17 @@ bool DropbearOptionsAllowRootPassword(const std::vector<std::string_view>& optio
   return true;
 }
 
+// Whether source code mentions an HTTP client, a URL or TLS.
+bool MentionsHttpOrTls(std::string_view code) {
+  const std::string lower = AsciiLower(code);
+  for (const std::string_view word :
+       {"request", "session", "http", "url", "ssl", "tls", "cert", "client", "fetch", "socket"}) {
+    if (lower.find(word) != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
 // A shell under any name: dash, bash, BusyBox ash and mksh all hold these.
 bool LooksLikeShellProgram(std::string_view data) {
   using namespace std::string_view_literals;
@@ -718,6 +760,36 @@ bool LooksLikeShellProgram(std::string_view data) {
          data.find("\0OPTIND"sv) != std::string_view::npos &&
          data.find("getopts"sv) != std::string_view::npos &&
          data.find("PS1"sv) != std::string_view::npos;
+}
+
+// wget's and curl's start-up files apply to every download the device
+// makes: `check_certificate = off` in /etc/wgetrc or ~/.wgetrc, `insecure`
+// (or `-k`, `--insecure`, which the text patterns see) in a .curlrc.
+std::vector<Line> DownloaderDefaultsSkippingVerification(std::string_view path,
+                                                         std::string_view data) {
+  const std::string_view name = Basename(path);
+  const bool wgetrc = name == "wgetrc" || name == ".wgetrc";
+  const bool curlrc = name == ".curlrc" || name == "curlrc" || name == "_curlrc";
+  std::vector<Line> lines;
+  if (!wgetrc && !curlrc)
+    return lines;
+  std::size_t at = 0;
+  for (const std::string_view raw : SplitLines(data)) {
+    const Line line{at, raw};
+    at += raw.size() + 1;
+    const std::string lower = AsciiLower(Trim(raw));
+    if (curlrc && (lower == "insecure" || lower == "-k")) {
+      lines.push_back(line);
+    } else if (wgetrc && lower.starts_with("check_certificate")) {
+      const std::size_t equals = lower.find('=');
+      const std::string_view value = equals == std::string::npos
+                                         ? std::string_view()
+                                         : Trim(std::string_view(lower).substr(equals + 1));
+      if (value == "off" || value == "no" || value == "0" || value == "false")
+        lines.push_back(line);
+    }
+  }
+  return lines;
 }
 
 std::vector<Line> AndroidAdbProperties(std::string_view data) {
@@ -800,6 +872,42 @@ const std::set<std::string_view>& Shells() {
   static const std::set<std::string_view> kShells = {"sh",  "ash", "bash", "dash",
                                                      "zsh", "ksh", "hush", "busybox"};
   return kShells;
+}
+
+// Whether a command hands a shell to whoever connects: `nc -l -p 4444 -e
+// /bin/sh`, `busybox nc -lk -e /bin/ash`, `ncat -l 4444 -c sh`, `socat
+// TCP-LISTEN:4444 EXEC:/bin/sh`.
+bool ServesAShell(const std::vector<std::string_view>& tokens) {
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string_view program = Basename(tokens[i]);
+    if (program == "socat") {
+      for (std::size_t j = i + 1; j < tokens.size(); ++j) {
+        const std::string lower = AsciiLower(tokens[j]);
+        for (const std::string_view prefix : {"exec:", "system:"}) {
+          if (!lower.starts_with(prefix))
+            continue;
+          // EXEC:/bin/sh,pty,stderr: the program is up to the first comma.
+          const std::string_view command = std::string_view(lower).substr(prefix.size());
+          if (Shells().count(Basename(command.substr(0, command.find(',')))) > 0)
+            return true;
+        }
+      }
+      return false;
+    }
+    if (program != "nc" && program != "netcat" && program != "ncat" &&
+        !program.starts_with("nc.")) {
+      continue;
+    }
+    for (std::size_t j = i + 1; j + 1 < tokens.size(); ++j) {
+      if ((tokens[j] == "-e" || tokens[j] == "-c" || tokens[j] == "--exec" ||
+           tokens[j] == "--sh-exec") &&
+          Shells().count(Basename(tokens[j + 1])) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return false;
 }
 
 Finding MakeFinding(const ExtractedFile& file,
@@ -1538,6 +1646,11 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     results->findings.push_back(MakeFinding(file, std::move(rule), severity, std::move(provisions),
                                             std::move(message), line.start, std::move(evidence)));
   };
+  for (const Line& line : DownloaderDefaultsSkippingVerification(path, data)) {
+    report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
+           "Certificate verification is switched off for every download",
+           Printable(Trim(line.text)));
+  }
   if (scanned) {
     for (const auto& [key, end] : matches) {
       const auto [id, start] = key;
@@ -1665,6 +1778,19 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             if (code.starts_with("def ") || code.starts_with("async def ") ||
                 code.starts_with("function ") || lower_text.find("none") != std::string::npos)
               break;
+            // A bare `verify=False` is an argument of many functions that
+            // have nothing to do with TLS (numpy's dispatchers, sympy's
+            // nsolve, mpmath's findroot): it counts where the call or the
+            // lines just before it are about HTTP or TLS (`requests.get(url,
+            // verify=False)`, `session.verify = False`).
+            const std::size_t context_from = line.start >= 300 ? line.start - 300 : 0;
+            const std::string_view context =
+                data.substr(context_from, line.start + line.text.size() - context_from);
+            const bool bare_verify =
+                id == kVerifyOff && lower_text.size() > 6 &&
+                std::string_view(" \t=:").find(lower_text[6]) != std::string_view::npos;
+            if (bare_verify && !MentionsHttpOrTls(context))
+              break;
           }
           report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
                  "Certificate verification is switched off", Printable(Trim(line.text)));
@@ -1707,11 +1833,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               break;
           }
           if (id == kPasswordAssign) {
-            // "pass" as the tail of an ordinary word: bypass=, compass=...
+            // "pass" as the tail of an ordinary word: bypass=, compass=,
+            // signal filters (lowpass, bandpass), npm's minipass packages.
             const std::string word_before = AsciiLower(
                 line.text.substr(column >= 5 ? column - 5 : 0, std::min<std::size_t>(column, 5)));
             bool tail = false;
-            for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under"})
+            for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under", "low",
+                                                "high", "band", "mini", "multi"})
               tail = tail || word_before.ends_with(head);
             if (tail)
               break;
@@ -1924,6 +2052,24 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
                  "A password is hard-coded in a command line option", Printable(Trim(line.text)));
           break;
         }
+        case kMosquittoPassword:
+        case kMysqlPassword: {
+          // The value follows the last -P (mosquitto) or -p (mysql).
+          const std::string_view flag = id == kMosquittoPassword ? "-P" : "-p";
+          std::size_t value_at = text.rfind(flag);
+          if (value_at == std::string_view::npos)
+            break;
+          value_at = text.find_first_not_of(" \t'\"", value_at + flag.size());
+          if (value_at == std::string_view::npos)
+            break;
+          const std::string_view value = text.substr(value_at);
+          const std::string_view program = text.substr(0, text.find_first_of(" \t"));
+          report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
+                 "A password is hard-coded on a " + std::string(program) + " command line",
+                 std::string(program) + " ... " + std::string(flag) +
+                     (id == kMosquittoPassword ? " " : "") + Mask(value));
+          break;
+        }
         case kRejectUnauthorized:
         case kPyUnverified:
         case kGitSslVerify:
@@ -1992,6 +2138,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   std::string permit_root;
   std::string password_auth;
   std::size_t permit_root_at = 0;
+  std::string permit_empty;
+  std::size_t permit_empty_at = 0;
   std::size_t at = 0;
   for (const std::string_view raw_line : SplitLines(data)) {
     const std::size_t line_start = at;
@@ -2010,6 +2158,10 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         }
         if (key == "passwordauthentication" && password_auth.empty())
           password_auth = AsciiLower(words[1]);
+        if (key == "permitemptypasswords" && permit_empty.empty()) {
+          permit_empty = AsciiLower(words[1]);
+          permit_empty_at = line_start;
+        }
       }
       continue;
     }
@@ -2075,6 +2227,12 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
                  Printable(trimmed));
         }
         break;
+      }
+      if (ServesAShell(tokens) && services_reported.insert("network shell").second) {
+        report(line, "FW-DEBUG-SERVICE", Severity::kCritical, {"5.6-4", "5.1-1"},
+               "A shell is served on a network port without a login (a bind shell) at boot",
+               Printable(trimmed));
+        continue;
       }
       // An assignment alone (DAEMON="/usr/sbin/in.tftpd", DESC="HPA's
       // tftpd") names a program by its value's first word only.
@@ -2167,6 +2325,12 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
            "dropbear allows root to log in with a password",
            "option RootPasswordAuth 'on'; PasswordAuth " +
                (password_auth.empty() ? std::string("(default on)") : password_auth));
+  }
+  if (sshd && permit_empty == "yes" && password_auth != "no") {
+    report(Line{permit_empty_at, {}}, "FW-SSH-EMPTY-PASSWORD", Severity::kCritical,
+           {"5.1-1", "5.6-2"}, "sshd lets accounts with an empty password log in",
+           "PermitEmptyPasswords yes; PasswordAuthentication " +
+               (password_auth.empty() ? std::string("(default yes)") : password_auth));
   }
   if (sshd && permit_root == "yes" && password_auth != "no") {
     report(Line{permit_root_at, {}}, "FW-SSH-ROOT-PASSWORD", Severity::kHigh, {"5.6-2", "5.1-1"},
@@ -2323,10 +2487,18 @@ std::string Checker::SearchPassword(const std::string& user,
 
 void Checker::CheckWebPasswords(const ExtractedFile& file, FileResults* results) const {
   const bool plain_file = Basename(file.path) == "lighttpd.user";
+  const bool busybox_httpd = IsBusyboxHttpdConfig(file.path);
   std::size_t at = 0;
-  for (const std::string_view line : SplitLines(file.data)) {
+  for (std::string_view line : SplitLines(file.data)) {
     const std::size_t line_start = at;
     at += line.size() + 1;
+    if (busybox_httpd) {
+      // `/cgi-bin:admin:secret`: the rest of the file is not accounts.
+      const std::size_t path_end = line.find(':');
+      if (!line.starts_with('/') || path_end == std::string_view::npos)
+        continue;
+      line.remove_prefix(path_end + 1);
+    }
     const std::size_t colon = line.find(':');
     if (line.empty() || line.front() == '#' || colon == std::string_view::npos || colon == 0)
       continue;

@@ -66,6 +66,7 @@ std::string RuleDescription(std::string_view id, const Finding& example) {
       {"FW-PLAINTEXT-SERVICE", "A plaintext remote-access service is started at boot"},
       {"FW-PRIVATE-KEY", "A private key is embedded in the image"},
       {"FW-SETUID-SHELL", "A shell is installed setuid"},
+      {"FW-SSH-EMPTY-PASSWORD", "The SSH server lets accounts with an empty password log in"},
       {"FW-SSH-ROOT-PASSWORD", "The SSH server lets root log in with a password"},
       {"FW-TLS-NO-VERIFY", "Certificate verification is switched off"},
       {"FW-TLS-OLD-PROTOCOL", "Configuration enables an obsolete SSL/TLS protocol version"},
