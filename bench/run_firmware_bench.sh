@@ -64,7 +64,7 @@ fi
 # ripgrep's DFA large (2.5 s more over image A's tree, measured).
 patterns="$work/patterns.txt"
 cat > "$patterns" <<'P'
-(?-u)-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----
+(?-u)-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----
 (?-u)\x30[\x00-\xff]{1,3}\x02\x01\x00
 (?-u)\x30[\x00-\xff]{1,3}\x02\x01\x01
 ssh-

@@ -82,8 +82,8 @@ enum PatternId : unsigned {
 
 std::vector<Pattern> BinaryPatterns() {
   return {
-      {kPemKey, R"(-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY-----)",
-       "PRIVATE KEY-----", false, 64},
+      {kPemKey, R"(-----BEGIN (RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----)",
+       "PRIVATE KEY", false, 64},
       // DER private keys open with a SEQUENCE header (0x30 and one to three
       // length bytes) and a one-byte INTEGER version: 0 for RSA, DSA and
       // PKCS#8, 1 for EC. That is all the patterns ask; OpenSSL then parses
@@ -962,9 +962,69 @@ int NoPassword(char*, int, int, void*) {
   return 0;
 }
 
+// An OpenPGP transferable secret key (RFC 4880/9580 ASCII armor): the
+// first packet must be a Secret-Key packet (tag 5) of version 3 to 6 with a
+// known public-key algorithm. Returns "OpenPGP <algorithm>" or empty.
+std::string ParsePgpSecretKey(std::string_view armor) {
+  // Armor headers (Version:, Comment:) end at the first empty line; the
+  // base64 body ends at the CRC line ("=abcd") or the END line.
+  std::string base64;
+  bool in_body = false;
+  for (const std::string_view raw : SplitLines(armor)) {
+    const std::string_view line = Trim(raw);
+    if (!in_body) {
+      in_body = line.empty();
+      continue;
+    }
+    if (line.starts_with('=') || line.starts_with("-----"))
+      break;
+    base64 += line;
+  }
+  if (base64.size() < 8)
+    return "";
+  base64.resize(base64.size() / 4 * 4);
+  std::string decoded(base64.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                reinterpret_cast<const unsigned char*>(base64.data()),
+                                static_cast<int>(base64.size()));
+  if (n < 8)
+    return "";
+  const auto byte = [&](std::size_t i) {
+    return static_cast<unsigned char>(decoded[i]);
+  };
+  std::size_t body = 0;
+  if ((byte(0) & 0xC0) == 0xC0) {  // New format: tag in the low six bits.
+    if ((byte(0) & 0x3F) != 5)
+      return "";
+    body = byte(1) < 192 ? 2 : byte(1) < 224 ? 3 : byte(1) == 255 ? 6 : 0;
+  } else if ((byte(0) & 0xC0) == 0x80) {  // Old format: tag in bits 5..2.
+    if (((byte(0) >> 2) & 0x0F) != 5)
+      return "";
+    body = std::size_t{1} + (std::size_t{1} << (byte(0) & 0x03));
+  }
+  if (body == 0 || body + 6 > static_cast<std::size_t>(n))
+    return "";
+  const unsigned version = byte(body);
+  if (version < 3 || version > 6)
+    return "";
+  // v3 keeps a two-byte validity period before the algorithm; v5 and v6
+  // follow the same layout as v4 up to it.
+  const unsigned algorithm = byte(body + (version == 3 ? 7 : 5));
+  static const std::map<unsigned, std::string_view> kAlgorithms = {
+      {1, "RSA"},     {2, "RSA"},   {3, "RSA"},      {16, "ElGamal"},
+      {17, "DSA"},    {18, "ECDH"}, {19, "ECDSA"},   {22, "EdDSA"},
+      {25, "X25519"}, {26, "X448"}, {27, "Ed25519"}, {28, "Ed448"}};
+  const auto known = kAlgorithms.find(algorithm);
+  if (known == kAlgorithms.end())
+    return "";
+  return "OpenPGP " + std::string(known->second);
+}
+
 // Returns a description such as "RSA 2048-bit" when `pem` holds a private
 // key OpenSSL (or the OpenSSH format check) accepts; empty otherwise.
 std::string ParsePemKey(std::string_view pem) {
+  if (pem.find("PGP PRIVATE KEY BLOCK") != std::string_view::npos)
+    return ParsePgpSecretKey(pem);
   if (pem.find("OPENSSH PRIVATE KEY") != std::string_view::npos) {
     const std::size_t body_start = pem.find('\n');
     const std::size_t body_end = pem.find("-----END");

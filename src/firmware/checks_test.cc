@@ -1204,6 +1204,15 @@ TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
             std::multiset<std::string>{"FW-PRIVATE-KEY"});
 }
 
+TEST(CheckerTest, ReportsNoOpenPgpBlockWithoutASecretKeyPacket) {
+  // A public-key packet (0x98) under a private-key armor line.
+  const ExtractedFile file = File("/etc/opkg/keys/release.asc",
+                                  "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n"
+                                  "mCAEZQAAABYAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0=\n=abcd\n"
+                                  "-----END PGP PRIVATE KEY BLOCK-----\n");
+  EXPECT_TRUE(Rules(*MakeChecker(), file).empty());
+}
+
 TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
   const std::string rsa1024 = Der(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024}));
   ASSERT_EQ(rsa1024.substr(4, 5), std::string("\x02\x01\x00\x02\x81", 5))
@@ -1243,6 +1252,12 @@ TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
       {"PEM on one line", "/etc/app/key.conf", "key=" + ReplaceAll(pem, "\n", "") + "\n"},
       {"PEM on one line with spaces", "/etc/app/key.conf",
        "key=" + ReplaceAll(pem, "\n", " ") + "\n"},
+      // A v4 EdDSA Secret-Key packet (old-format header 0x94): the start
+      // of what `gpg --armor --export-secret-keys` writes.
+      {"OpenPGP secret key", "/etc/opkg/signing.asc",
+       "-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: release key\n\n"
+       "lCAEZQAAABYAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0=\n=abcd\n"
+       "-----END PGP PRIVATE KEY BLOCK-----\n"},
   };
   auto checker = MakeChecker();
   auto portable = MakeChecker(ScannerEngine::kPortable);
