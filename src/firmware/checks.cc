@@ -2164,6 +2164,11 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
   }();
   const bool inittab = path.ends_with("/etc/inittab") || path.ends_with("/etc_ro/inittab");
   const bool systemd_unit = path.ends_with(".service") || path.ends_with(".socket");
+  const bool getty_unit = Basename(path).find("getty") != std::string_view::npos
+                              ? systemd_unit
+                              : path.find("getty") != std::string_view::npos &&
+                                    path.find(".service.d/") != std::string_view::npos &&
+                                    path.ends_with(".conf");
   const bool sshd =
       path.ends_with("/sshd_config") ||
       (path.find("/sshd_config.d/") != std::string_view::npos && path.ends_with(".conf"));
@@ -2330,6 +2335,20 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
     // Console shells without login.
     const std::string lower = AsciiLower(trimmed);
     bool root_shell = false;
+    // A getty unit (or its drop-in) that runs a shell instead of a login
+    // prompt: `ExecStart=-/bin/sh` in serial-getty@ttyS0.service.d/.
+    if (getty_unit && trimmed.starts_with("ExecStart=")) {
+      std::string_view command = trimmed.substr(10);
+      while (!command.empty() &&
+             std::string_view("-@:+!").find(command.front()) != std::string_view::npos) {
+        command.remove_prefix(1);
+      }
+      const auto words = Split(command, " \t");
+      if (!words.empty() && Basename(words[0]) != "busybox" &&
+          Shells().count(Basename(words[0])) > 0) {
+        root_shell = true;
+      }
+    }
     if (inittab) {
       const auto fields = SplitFields(trimmed, ':');
       if (fields.size() >= 4) {
@@ -2337,7 +2356,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         std::string process(
             trimmed.substr(fields[0].size() + fields[1].size() + fields[2].size() + 3));
         const auto words = Split(process, " \t");
-        if ((action == "respawn" || action == "askfirst" || action == "once" || action == "wait") &&
+        // askconsole: OpenWrt procd's askfirst on the kernel's console.
+        if ((action == "respawn" || action == "askfirst" || action == "askconsole" ||
+             action == "once" || action == "wait") &&
             !words.empty()) {
           std::string_view program = words[0];
           if (!program.empty() && program.front() == '-')
