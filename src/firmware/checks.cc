@@ -581,8 +581,6 @@ std::string TriesSkipped(bool out_of_time) {
                      : "";
 }
 
-// Web servers' password files: Apache's .htpasswd (and names ending in it),
-// lighttpd's plain-text user file.
 // BusyBox httpd's configuration: its `/path:user:password` lines protect
 // a folder with Basic authentication (the password in plain text or as an
 // md5crypt hash). Apache's httpd.conf has no such lines.
@@ -590,6 +588,8 @@ bool IsBusyboxHttpdConfig(std::string_view path) {
   return Basename(path) == "httpd.conf" || Basename(path) == "httpd.conf.default";
 }
 
+// Web servers' password files: Apache's .htpasswd (and names ending in it),
+// lighttpd's plain-text user file, BusyBox httpd's configuration.
 bool IsWebPasswordFile(std::string_view path) {
   const std::string_view name = Basename(path);
   return name == "htpasswd" || name.ends_with(".htpasswd") || name == "lighttpd.user" ||
@@ -2123,6 +2123,13 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (value_at == std::string_view::npos)
             break;
           const std::string_view value = text.substr(value_at);
+          // A usage text's placeholder: `-pPASSWORD`, `-P SECRET`.
+          if (std::none_of(value.begin(), value.end(), [](char c) {
+                return std::islower(static_cast<unsigned char>(c)) != 0 ||
+                       std::isdigit(static_cast<unsigned char>(c)) != 0;
+              })) {
+            break;
+          }
           const std::string_view program = text.substr(0, text.find_first_of(" \t"));
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
                  "A password is hard-coded on a " + std::string(program) + " command line",

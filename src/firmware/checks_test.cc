@@ -217,6 +217,7 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
        "mysql -uroot -pDbR00tpw -e 'select 1'\n",
        {"FW-HARDCODED-PASSWORD"}},
       {"mysql asks for the password", "/usr/bin/db.sh", "mysql -u root -p mydb\n", {}},
+      {"mysql usage placeholder", "/usr/bin/db.sh", "echo usage: mysql -uroot -pPASSWORD\n", {}},
       {"mysql password from a variable", "/usr/bin/db.sh", "mysql -uroot -p$DB_PW\n", {}},
       {"wgetrc", "/etc/wgetrc", "check_certificate = off\n", {"FW-TLS-NO-VERIFY"}},
       {"wgetrc checking", "/etc/wgetrc", "check_certificate = on\n", {}},
