@@ -1002,14 +1002,17 @@ std::string ParsePgpSecretKey(std::string_view armor) {
       return "";
     body = std::size_t{1} + (std::size_t{1} << (byte(0) & 0x03));
   }
-  if (body == 0 || body + 6 > static_cast<std::size_t>(n))
+  if (body == 0 || body >= static_cast<std::size_t>(n))
     return "";
   const unsigned version = byte(body);
   if (version < 3 || version > 6)
     return "";
   // v3 keeps a two-byte validity period before the algorithm; v5 and v6
   // follow the same layout as v4 up to it.
-  const unsigned algorithm = byte(body + (version == 3 ? 7 : 5));
+  const std::size_t algorithm_at = body + (version == 3 ? 7 : 5);
+  if (algorithm_at >= static_cast<std::size_t>(n))
+    return "";
+  const unsigned algorithm = byte(algorithm_at);
   static const std::map<unsigned, std::string_view> kAlgorithms = {
       {1, "RSA"},     {2, "RSA"},   {3, "RSA"},      {16, "ElGamal"},
       {17, "DSA"},    {18, "ECDH"}, {19, "ECDSA"},   {22, "EdDSA"},

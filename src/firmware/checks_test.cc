@@ -1218,12 +1218,21 @@ TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
 }
 
 TEST(CheckerTest, ReportsNoOpenPgpBlockWithoutASecretKeyPacket) {
-  // A public-key packet (0x98) under a private-key armor line.
-  const ExtractedFile file = File("/etc/opkg/keys/release.asc",
-                                  "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n"
-                                  "mCAEZQAAABYAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0=\n=abcd\n"
-                                  "-----END PGP PRIVATE KEY BLOCK-----\n");
-  EXPECT_TRUE(Rules(*MakeChecker(), file).empty());
+  const auto checker = MakeChecker();
+  for (const std::string body : {
+           // A public-key packet (0x98) under a private-key armor line.
+           "mCAEZQAAABYAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0=",
+           // A v3 secret-key packet cut off before its algorithm byte.
+           "lAYDZQAAAAAA",
+           "not base64 at all!",
+           "",
+       }) {
+    SCOPED_TRACE(body);
+    const ExtractedFile file =
+        File("/etc/opkg/keys/release.asc", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + body +
+                                               "\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\n");
+    EXPECT_TRUE(Rules(*checker, file).empty());
+  }
 }
 
 TEST(CheckerTest, FindsPrivateKeysInEveryEncoding) {
