@@ -675,6 +675,24 @@ bool IsLibraryTestSuite(std::string_view path) {
                                        path.find("/tests/") != std::string_view::npos);
 }
 
+// Python's standard library (/usr/lib/python3.11/, not its site- or
+// dist-packages): the same code in every copy, whose docstrings show
+// example credentials (urllib.request) and whose ssl module defines the
+// unverified context it offers. A device's own Python code lives elsewhere.
+bool IsPythonStandardLibrary(std::string_view path) {
+  const std::size_t at = path.find("/lib/python");
+  if (at == std::string_view::npos)
+    return false;
+  const std::string_view rest = path.substr(at + 11);
+  const std::size_t slash = rest.find('/');
+  // "3.11", not Debian's version-less /usr/lib/python3/ of packages.
+  if (slash == std::string_view::npos ||
+      rest.substr(0, slash).find('.') == std::string_view::npos ||
+      rest.find_first_not_of("0123456789.") != slash)
+    return false;
+  return rest.find("-packages/") == std::string_view::npos;
+}
+
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
 bool IsAndroidInitScript(std::string_view path) {
   return path.ends_with(".rc") &&
@@ -1404,7 +1422,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   // Documentation shows example settings and credentials for people to
   // read; the device runs none of it. Its text is not checked (binary
   // patterns, such as a real key, still are).
-  const bool documentation = IsDocumentation(file.path) || IsLibraryTestSuite(file.path);
+  const bool documentation = IsDocumentation(file.path) || IsLibraryTestSuite(file.path) ||
+                             IsPythonStandardLibrary(file.path);
   const AccountFormat accounts =
       text && !documentation ? AccountFormatOf(file) : AccountFormat::kNone;
   const auto check_accounts = [&] {
