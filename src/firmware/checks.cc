@@ -1920,8 +1920,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
             const std::string word_before = AsciiLower(
                 line.text.substr(column >= 5 ? column - 5 : 0, std::min<std::size_t>(column, 5)));
             bool tail = false;
+            // ASKPASS names the program that asks for one (GIT_ASKPASS, SUDO_ASKPASS).
             for (const std::string_view head : {"by", "com", "tres", "sur", "over", "under", "low",
-                                                "high", "band", "mini", "multi"})
+                                                "high", "band", "mini", "multi", "ask"})
               tail = tail || word_before.ends_with(head);
             if (tail)
               break;
@@ -1996,9 +1997,11 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           const std::string lower_bare = AsciiLower(bare_value);
           if (value.empty() || kNotSecrets.count(lower_bare) > 0)
             break;
-          // A masked value ("****", ":****") is what a program prints, not a secret.
-          if (value.find("***") != std::string_view::npos &&
-              value.find_first_not_of("*:.-_'\",;)") == std::string_view::npos)
+          // A masked value ("****", ":****", 'XXXXX') is what a program
+          // prints, not a secret.
+          if ((value.find("***") != std::string_view::npos &&
+               value.find_first_not_of("*:.-_'\",;)") == std::string_view::npos) ||
+              (lower_bare.size() >= 3 && lower_bare.find_first_not_of("x'\"") == std::string::npos))
             break;
           if (id == kPasswordAssign) {
             // Also a redacted one ("[REDACTED]"), the anonymous-FTP
@@ -2164,6 +2167,12 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         case kGitSslVerify:
         case kGitNoVerify:
         case kInsecureOption:
+          // In source code, the other branch of a conditional reads the
+          // setting, it does not make one: `secure ? opts.rejectUnauthorized
+          // : false`.
+          if (id == kRejectUnauthorized && source_code &&
+              line.text.substr(0, column).find('?') != std::string_view::npos)
+            break;
           report(line, "FW-TLS-NO-VERIFY", Severity::kHigh, {"5.5-1"},
                  "Certificate verification is switched off", Printable(Trim(line.text)));
           break;
