@@ -693,6 +693,22 @@ bool IsPythonStandardLibrary(std::string_view path) {
   return rest.find("-packages/") == std::string_view::npos;
 }
 
+// Whether a file came out of an archive that is itself documentation or a
+// library's test suite (/usr/share/doc/x/examples.tar.gz > ... > /a.conf):
+// its chain names the archive's path.
+bool FromDocumentationArchive(std::string_view chain) {
+  for (std::string_view rest = chain; !rest.empty();) {
+    const std::size_t next = rest.find(" > ");
+    const std::string_view part = rest.substr(0, next);
+    if (part.starts_with('/') && (IsDocumentation(part) || IsLibraryTestSuite(part)))
+      return true;
+    if (next == std::string_view::npos)
+      break;
+    rest.remove_prefix(next + 3);
+  }
+  return false;
+}
+
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
 bool IsAndroidInitScript(std::string_view path) {
   return path.ends_with(".rc") &&
@@ -1423,7 +1439,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   // read; the device runs none of it. Its text is not checked (binary
   // patterns, such as a real key, still are).
   const bool documentation = IsDocumentation(file.path) || IsLibraryTestSuite(file.path) ||
-                             IsPythonStandardLibrary(file.path);
+                             IsPythonStandardLibrary(file.path) ||
+                             FromDocumentationArchive(file.chain);
   const AccountFormat accounts =
       text && !documentation ? AccountFormatOf(file) : AccountFormat::kNone;
   const auto check_accounts = [&] {
@@ -1524,7 +1541,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
     }
   }
   std::uint64_t der_covered_until = 0;
-  const bool documentation = IsDocumentation(file.path);
+  const bool documentation = IsDocumentation(file.path) || FromDocumentationArchive(file.chain);
   std::set<std::pair<std::string, std::string>> components;
   // DER candidates are processed in offset order so a PKCS#8 wrapper hides
   // the key inside it.

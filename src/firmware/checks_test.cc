@@ -1232,6 +1232,17 @@ TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
             std::multiset<std::string>{"FW-PRIVATE-KEY"});
 }
 
+TEST(CheckerTest, ChecksNoTextInArchivesKeptAsDocumentation) {
+  ExtractedFile file = File("/examples/stunnel.conf", "sslVersion = SSLv3\npassword=S3cretDoc\n");
+  const auto checker = MakeChecker();
+  EXPECT_EQ(Rules(*checker, file),
+            (std::multiset<std::string>{"FW-HARDCODED-PASSWORD", "FW-TLS-OLD-PROTOCOL"}));
+  file.chain =
+      "fw.bin > squashfs@0x0 > /usr/share/doc/stunnel4/examples.tar.gz > gzip@0x0 > "
+      "/usr/share/doc/stunnel4/examples.tar > tar@0x0";
+  EXPECT_TRUE(Rules(*checker, file).empty());
+}
+
 TEST(CheckerTest, ReportsNoOpenPgpBlockWithoutASecretKeyPacket) {
   const auto checker = MakeChecker();
   for (const std::string body : {
