@@ -215,10 +215,7 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
           queue.Done(bytes);
         }
         std::lock_guard<std::mutex> lock(results_mutex);
-        for (Finding& f : local.findings)
-          all.findings.push_back(std::move(f));
-        for (Component& c : local.components)
-          all.components.push_back(std::move(c));
+        all.Absorb(std::move(local));
       });
     }
     unpacker.Unpack(keeper, image, name);
@@ -245,6 +242,8 @@ Result<ScanReport> ScanShared(std::shared_ptr<const std::string> keeper,
   if (!compiled.get())
     return Fail(compiled.get().error());
 
+  for (Finding& finding : ConsoleShellFindings(all))
+    all.findings.push_back(std::move(finding));
   report.findings = std::move(all.findings);
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.chain, a.path, a.offset, a.rule_id) <

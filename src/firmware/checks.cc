@@ -1433,6 +1433,86 @@ Result<std::unique_ptr<Checker>> Checker::Create(const AnalyzerOptions& options)
   return checker;
 }
 
+void FileResults::Absorb(FileResults&& other) {
+  for (Finding& finding : other.findings)
+    findings.push_back(std::move(finding));
+  for (Component& component : other.components)
+    components.push_back(std::move(component));
+  for (ConsoleScriptUse& use : other.console_scripts)
+    console_scripts.push_back(std::move(use));
+  for (ShellScript& script : other.shell_scripts)
+    shell_scripts.push_back(std::move(script));
+  ttylogin_set = ttylogin_set || other.ttylogin_set;
+  other = FileResults{};
+}
+
+std::vector<Finding> ConsoleShellFindings(const FileResults& results) {
+  std::vector<Finding> confirmed;
+  for (const ConsoleScriptUse& use : results.console_scripts) {
+    for (const ShellScript& script : results.shell_scripts) {
+      if (script.chain != use.chain || script.path != use.program)
+        continue;
+      // The setting may live in another file system (an overlay partition).
+      if (script.unless_ttylogin && results.ttylogin_set)
+        continue;
+      Finding finding = use.finding;
+      if (script.unless_ttylogin)
+        finding.message += " (the UCI option system.ttylogin is not 1)";
+      confirmed.push_back(std::move(finding));
+      break;
+    }
+  }
+  return confirmed;
+}
+
+namespace {
+
+// Whether `data`, a shell script, hands over to a shell; see ShellScript.
+std::optional<ShellScript> ShellHandOver(std::string_view data) {
+  if (!data.starts_with("#!") || data.size() > 16384 || data.find("exec") == std::string::npos)
+    return std::nullopt;
+  bool branched = false;  // An if or case opened before: not unconditional.
+  for (const std::string_view raw : SplitLines(data)) {
+    const std::string_view line = Trim(raw);
+    if (line.empty() || line.front() == '#')
+      continue;
+    const auto words = Split(line, " \t;");
+    if (words.empty())
+      continue;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      if (words[i] != "exec" || Basename(words[i + 1]) == "busybox" ||
+          Shells().count(Basename(words[i + 1])) == 0) {
+        continue;
+      }
+      if (i == 0 && !branched)
+        return ShellScript{{}, {}, false};
+      if (line.find("ttylogin") != std::string_view::npos &&
+          line.find("||") != std::string_view::npos)
+        return ShellScript{{}, {}, true};
+      return std::nullopt;
+    }
+    if (words.front() == "if" || words.front() == "case")
+      branched = true;
+    // The script hands over to something else first: `exec /bin/login`.
+    if (words.size() >= 2 && words.front() == "exec")
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// OpenWrt's /etc/config/system with `option ttylogin '1'`: the console asks
+// for the root password.
+bool SetsTtyLogin(std::string_view data) {
+  for (const std::string_view raw : SplitLines(data)) {
+    const auto words = Split(Trim(raw), " \t'\"");
+    if (words.size() == 3 && words[0] == "option" && words[1] == "ttylogin" && words[2] == "1")
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   const bool text = IsText(file);
   // Documentation shows example settings and credentials for people to
@@ -1463,6 +1543,13 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
       CheckWebPasswords(file, results);
     if (file.path.ends_with("/etc/config/wireless"))
       CheckUciWifiKeys(file, results);
+    if (file.path.ends_with("/etc/config/system") && SetsTtyLogin(file.data))
+      results->ttylogin_set = true;
+    if (auto script = ShellHandOver(file.data)) {
+      script->chain = file.chain;
+      script->path = file.path;
+      results->shell_scripts.push_back(std::move(*script));
+    }
     if (!documentation)
       CheckText(file, accounts != AccountFormat::kNone, results);
   }
@@ -2434,6 +2521,17 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               if (words[i] == "-f" && words[i + 1] == "root")
                 root_shell = true;
             }
+          }
+          // Any other program by its path may be a script that starts a
+          // shell itself (OpenWrt: ::askconsole:/usr/libexec/login.sh).
+          if (!root_shell && program.starts_with('/') && Basename(program) != "login" &&
+              Basename(program).find("getty") == std::string_view::npos) {
+            results->console_scripts.push_back(ConsoleScriptUse{
+                file.chain, std::string(program),
+                MakeFinding(file, "FW-CONSOLE-ROOT-SHELL", Severity::kCritical, {"5.6-4", "5.1-1"},
+                            "A console runs " + std::string(program) +
+                                ", which starts a root shell without asking for a password",
+                            line.start, Printable(trimmed))});
           }
         }
       }

@@ -17,10 +17,38 @@
 
 namespace provisio::firmware {
 
+// A console (inittab) that runs a script rather than a shell or a login:
+// whether it ends in a root shell depends on the script, another file,
+// so the analyzer decides once it has seen both (ConsoleShellFindings).
+struct ConsoleScriptUse {
+  std::string chain;    // The file system both files are in.
+  std::string program;  // The script's absolute path.
+  Finding finding;      // Reported if the script gives a shell.
+};
+
+// A script that hands over to a shell: unconditionally (`exec /bin/ash
+// --login`) or, as OpenWrt's /usr/libexec/login.sh does, unless the UCI
+// option system.ttylogin is 1 (`[ "$(uci ... ttylogin)" = 1 ] || exec
+// /bin/ash --login`).
+struct ShellScript {
+  std::string chain;
+  std::string path;
+  bool unless_ttylogin = false;
+};
+
 struct FileResults {
   std::vector<Finding> findings;
   std::vector<Component> components;
+  std::vector<ConsoleScriptUse> console_scripts;
+  std::vector<ShellScript> shell_scripts;
+  bool ttylogin_set = false;  // An /etc/config/system with `option ttylogin '1'`.
+
+  // Moves everything `other` holds into this.
+  void Absorb(FileResults&& other);
 };
+
+// The console findings that the scripts of `results` confirm.
+std::vector<Finding> ConsoleShellFindings(const FileResults& results);
 
 // How many passwords of each list are tried against one hash (slow hash
 // schemes get fewer). The account name itself is always tried.

@@ -1232,6 +1232,42 @@ TEST(CheckerTest, IgnoresARawKeyPrefixFollowedByCode) {
             std::multiset<std::string>{"FW-PRIVATE-KEY"});
 }
 
+// OpenWrt's console: inittab runs /usr/libexec/login.sh, which starts a
+// root shell unless the UCI option system.ttylogin is 1.
+TEST(CheckerTest, FollowsTheConsoleIntoTheScriptItRuns) {
+  const std::string login_sh =
+      "#!/bin/sh\n\n[ \"$(uci -q get system.@system[0].ttylogin)\" = 1 ] || exec /bin/ash "
+      "--login\n\nexec /bin/login\n";
+  const auto checker = MakeChecker();
+  const auto console_findings = [&](const std::vector<ExtractedFile>& files) {
+    FileResults results;
+    for (const ExtractedFile& file : files)
+      checker->CheckFile(file, &results);
+    std::multiset<std::string> rules;
+    for (const Finding& finding : results.findings)
+      rules.insert(finding.rule_id);
+    for (const Finding& finding : ConsoleShellFindings(results))
+      rules.insert(finding.rule_id + " " + finding.path);
+    return rules;
+  };
+  const ExtractedFile inittab = File(
+      "/etc/inittab", "::sysinit:/etc/init.d/rcS S boot\n::askconsole:/usr/libexec/login.sh\n");
+  const ExtractedFile script = File("/usr/libexec/login.sh", login_sh, 0755);
+  EXPECT_EQ(console_findings({inittab, script}),
+            std::multiset<std::string>{"FW-CONSOLE-ROOT-SHELL /etc/inittab"});
+  EXPECT_TRUE(
+      console_findings(
+          {inittab, script, File("/etc/config/system", "config system\n\toption ttylogin '1'\n")})
+          .empty());
+  EXPECT_TRUE(console_findings({inittab}).empty()) << "the script is not in the image";
+  EXPECT_TRUE(console_findings({inittab, File("/usr/libexec/login.sh",
+                                              "#!/bin/sh\nexec /bin/login\nexec /bin/sh\n", 0755)})
+                  .empty());
+  EXPECT_EQ(console_findings({inittab, File("/usr/libexec/login.sh",
+                                            "#!/bin/sh\necho hello\nexec /bin/sh -l\n", 0755)}),
+            std::multiset<std::string>{"FW-CONSOLE-ROOT-SHELL /etc/inittab"});
+}
+
 TEST(CheckerTest, ChecksNoTextInArchivesKeptAsDocumentation) {
   ExtractedFile file = File("/examples/stunnel.conf", "sslVersion = SSLv3\npassword=S3cretDoc\n");
   const auto checker = MakeChecker();
