@@ -1480,8 +1480,10 @@ std::optional<ShellScript> ShellHandOver(std::string_view data) {
     if (words.empty())
       continue;
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      // `exec sh -c "command"` runs a command, not a shell to type in.
       if (words[i] != "exec" || Basename(words[i + 1]) == "busybox" ||
-          Shells().count(Basename(words[i + 1])) == 0) {
+          Shells().count(Basename(words[i + 1])) == 0 ||
+          (i + 2 < words.size() && words[i + 2] == "-c")) {
         continue;
       }
       if (i == 0 && !branched)
@@ -2505,7 +2507,9 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           std::string_view program = words[0];
           if (!program.empty() && program.front() == '-')
             program.remove_prefix(1);
-          if (Shells().count(Basename(program)) > 0 &&
+          // `/bin/sh -c "command"` runs the command, not a shell to type in.
+          const bool runs_a_command = std::find(words.begin(), words.end(), "-c") != words.end();
+          if (Shells().count(Basename(program)) > 0 && !runs_a_command &&
               (Basename(program) != "busybox" ||
                (words.size() > 1 && Shells().count(words[1]) > 0))) {
             root_shell = true;

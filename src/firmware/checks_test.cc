@@ -79,6 +79,10 @@ TEST(CheckerTest, ReportsExactlyThePlantedTextWeaknesses) {
   const TextCase cases[] = {
       {"console shell", "/etc/inittab", "ttyS0::respawn:/bin/sh\n", {"FW-CONSOLE-ROOT-SHELL"}},
       {"askfirst shell", "/etc/inittab", "::askfirst:-/bin/ash\n", {"FW-CONSOLE-ROOT-SHELL"}},
+      {"a shell running a command",
+       "/etc/inittab",
+       "::respawn:/bin/sh -c \"/usr/bin/app --daemon\"\n",
+       {}},
       {"getty with login", "/etc/inittab", "ttyS0::respawn:/sbin/getty -L ttyS0 115200\n", {}},
       {"getty without login",
        "/etc/inittab",
@@ -1262,6 +1266,9 @@ TEST(CheckerTest, FollowsTheConsoleIntoTheScriptItRuns) {
   EXPECT_TRUE(console_findings({inittab}).empty()) << "the script is not in the image";
   EXPECT_TRUE(console_findings({inittab, File("/usr/libexec/login.sh",
                                               "#!/bin/sh\nexec /bin/login\nexec /bin/sh\n", 0755)})
+                  .empty());
+  EXPECT_TRUE(console_findings({inittab, File("/usr/libexec/login.sh",
+                                              "#!/bin/sh\nexec /bin/sh -c /usr/bin/app\n", 0755)})
                   .empty());
   EXPECT_EQ(console_findings({inittab, File("/usr/libexec/login.sh",
                                             "#!/bin/sh\necho hello\nexec /bin/sh -l\n", 0755)}),
