@@ -709,6 +709,12 @@ bool FromDocumentationArchive(std::string_view chain) {
   return false;
 }
 
+// Whether a file is documentation by its own path or by the archive it
+// came from (see FromDocumentationArchive).
+bool IsDocumentationFile(const ExtractedFile& file) {
+  return IsDocumentation(file.path) || FromDocumentationArchive(file.chain);
+}
+
 // Android's init language: /init.rc, /init.usb.rc, /system/etc/init/*.rc ...
 bool IsAndroidInitScript(std::string_view path) {
   return path.ends_with(".rc") &&
@@ -746,8 +752,10 @@ bool IsInitPath(std::string_view path) {
 // shortest such tail that is an init path, or `path` itself. Package data
 // (/usr/share/...) holds example trees, not the device's.
 std::string_view InitPathOnDevice(std::string_view path) {
+  if (path.starts_with("/usr/share/"))
+    return path;
   std::string_view tail = path;
-  for (int stripped = 0; stripped <= 2 && !path.starts_with("/usr/share/"); ++stripped) {
+  for (int stripped = 0; stripped <= 2; ++stripped) {
     if (IsInitPath(tail))
       return tail;
     const std::size_t next = tail.find('/', 1);
@@ -772,6 +780,15 @@ bool DropbearOptionsAllowRootPassword(const std::vector<std::string_view>& optio
       return false;
   }
   return true;
+}
+
+// A usage text's placeholder rather than a password: no lower-case letter
+// and no digit (`PASSWORD`, `<PW>`, `SECRET`).
+bool IsPlaceholderValue(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) != 0 ||
+           std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
 }
 
 // Whether source code mentions an HTTP client, a URL or TLS.
@@ -906,6 +923,13 @@ const std::set<std::string_view>& Shells() {
   static const std::set<std::string_view> kShells = {"sh",  "ash", "bash", "dash",
                                                      "zsh", "ksh", "hush", "busybox"};
   return kShells;
+}
+
+// Whether `word` (a path or a name) names a shell itself; BusyBox only
+// runs one when a shell's name follows it.
+bool IsShellProgram(std::string_view word) {
+  const std::string_view name = Basename(word);
+  return name != "busybox" && Shells().count(name) > 0;
 }
 
 // Whether a command hands a shell to whoever connects: `nc -l -p 4444 -e
@@ -1481,8 +1505,7 @@ std::optional<ShellScript> ShellHandOver(std::string_view data) {
       continue;
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
       // `exec sh -c "command"` runs a command, not a shell to type in.
-      if (words[i] != "exec" || Basename(words[i + 1]) == "busybox" ||
-          Shells().count(Basename(words[i + 1])) == 0 ||
+      if (words[i] != "exec" || !IsShellProgram(words[i + 1]) ||
           (i + 2 < words.size() && words[i + 2] == "-c")) {
         continue;
       }
@@ -1520,9 +1543,8 @@ void Checker::CheckFile(const ExtractedFile& file, FileResults* results) const {
   // Documentation shows example settings and credentials for people to
   // read; the device runs none of it. Its text is not checked (binary
   // patterns, such as a real key, still are).
-  const bool documentation = IsDocumentation(file.path) || IsLibraryTestSuite(file.path) ||
-                             IsPythonStandardLibrary(file.path) ||
-                             FromDocumentationArchive(file.chain);
+  const bool documentation = IsDocumentationFile(file) || IsLibraryTestSuite(file.path) ||
+                             IsPythonStandardLibrary(file.path);
   const AccountFormat accounts =
       text && !documentation ? AccountFormatOf(file) : AccountFormat::kNone;
   const auto check_accounts = [&] {
@@ -1630,7 +1652,7 @@ void Checker::CheckBinaryPatterns(const ExtractedFile& file, FileResults* result
     }
   }
   std::uint64_t der_covered_until = 0;
-  const bool documentation = IsDocumentation(file.path) || FromDocumentationArchive(file.chain);
+  const bool documentation = IsDocumentationFile(file);
   std::set<std::pair<std::string, std::string>> components;
   // DER candidates are processed in offset order so a PKCS#8 wrapper hides
   // the key inside it.
@@ -2231,12 +2253,7 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
               "may",       "will",       "as",      "of",      "from",   "by",      "switch",
               "parameter", "parameters", "value",   "values"};
           const bool placeholder =
-              std::none_of(value.begin(), value.end(),
-                           [](char c) {
-                             return std::islower(static_cast<unsigned char>(c)) != 0 ||
-                                    std::isdigit(static_cast<unsigned char>(c)) != 0;
-                           }) ||
-              kNotValues.count(AsciiLower(Trim(value))) > 0;
+              IsPlaceholderValue(value) || kNotValues.count(AsciiLower(Trim(value))) > 0;
           if (placeholder)
             break;
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
@@ -2254,13 +2271,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
           if (value_at == std::string_view::npos)
             break;
           const std::string_view value = text.substr(value_at);
-          // A usage text's placeholder: `-pPASSWORD`, `-P SECRET`.
-          if (std::none_of(value.begin(), value.end(), [](char c) {
-                return std::islower(static_cast<unsigned char>(c)) != 0 ||
-                       std::isdigit(static_cast<unsigned char>(c)) != 0;
-              })) {
+          if (IsPlaceholderValue(value))  // `-pPASSWORD`, `-P SECRET`.
             break;
-          }
           const std::string_view program = text.substr(0, text.find_first_of(" \t"));
           report(line, "FW-HARDCODED-PASSWORD", Severity::kHigh, {"5.1-1"},
                  "A password is hard-coded on a " + std::string(program) + " command line",
@@ -2488,10 +2500,8 @@ void Checker::CheckText(const ExtractedFile& file, bool account_file, FileResult
         command.remove_prefix(1);
       }
       const auto words = Split(command, " \t");
-      if (!words.empty() && Basename(words[0]) != "busybox" &&
-          Shells().count(Basename(words[0])) > 0) {
+      if (!words.empty() && IsShellProgram(words[0]))
         root_shell = true;
-      }
     }
     if (inittab) {
       const auto fields = SplitFields(trimmed, ':');
